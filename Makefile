@@ -1,0 +1,56 @@
+# leadrouter: `make help` lists the targets.
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+FUNCTIONS := $(notdir $(wildcard functions/*))
+TOOLS_DIR := $(CURDIR)/.tools
+ADDR ?= 127.0.0.1:3000
+PLAN ?= examples/plans/two-reps.yaml
+DATA ?= $(CURDIR)/.data
+GOARCH_LAMBDA ?= arm64
+
+# Test tools installed by `make tools`; tests read these paths.
+export LEADROUTER_DYNALITE := $(TOOLS_DIR)/node_modules/.bin/dynalite
+export LEADROUTER_RIE := $(TOOLS_DIR)/bin/aws-lambda-rie
+export LEADROUTER_REPO := $(CURDIR)
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+.PHONY: run
+run: ## serve the intake locally on $(ADDR) with the two-rep example plan, leads into $(DATA)/leads.xlsx
+	go build -o bin/leadrouter ./cmd/leadrouter
+	bin/leadrouter serve --addr $(ADDR) --plan $(PLAN) --data $(DATA)
+
+.PHONY: test
+test: tools ## install the test tools, then run every test (skips are listed at the end)
+	go vet ./...
+	go test -count=1 -json ./... | go run ./internal/testsum
+
+.PHONY: tools
+tools: ## install dynalite (npm) and the Lambda Runtime Interface Emulator (Go) into .tools
+	@scripts/install-tools "$(TOOLS_DIR)"
+
+.PHONY: lint
+lint: ## gofmt, go vet and staticcheck
+	@test -z "$$(gofmt -l . | grep -v '^.tools/' || true)" || { echo "gofmt needed on:"; gofmt -l . | grep -v '^.tools/'; exit 1; }
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+.PHONY: bench
+bench: ## run the benchmarks (figures go to BENCHMARKS.md by hand)
+	go test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
+
+.PHONY: build
+build: $(addprefix build-,$(FUNCTIONS)) ## build every function as bootstrap for provided.al2023 ($(GOARCH_LAMBDA))
+
+build-%: ## build one function: make build-intake
+	mkdir -p build/$*
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH_LAMBDA) go build -tags lambda.norpc -trimpath -ldflags '-s -w' -o build/$*/bootstrap ./functions/$*
+
+.PHONY: clean
+clean: ## remove build output, local data and installed tools
+	rm -rf bin build .data .tools bench.txt

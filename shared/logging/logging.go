@@ -1,0 +1,70 @@
+// Package logging builds the one zerolog logger each binary uses, following
+// the Lambda conventions: JSON lines on standard output, the level taken from
+// AWS_LAMBDA_LOG_LEVEL (or LOG_LEVEL locally), and helpers that keep contact
+// details out of the logs.
+package logging
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/rs/zerolog"
+)
+
+// New returns a logger writing JSON lines to w at the level named by
+// AWS_LAMBDA_LOG_LEVEL or, when that is unset, LOG_LEVEL; "info" when
+// neither is set or the value is not a zerolog level.
+func New(w io.Writer, service string) zerolog.Logger {
+	level := zerolog.InfoLevel
+	for _, name := range []string{"AWS_LAMBDA_LOG_LEVEL", "LOG_LEVEL"} {
+		value := strings.ToLower(strings.TrimSpace(os.Getenv(name)))
+		if value == "" {
+			continue
+		}
+		if parsed, err := zerolog.ParseLevel(value); err == nil && parsed != zerolog.NoLevel {
+			level = parsed
+		}
+		break
+	}
+
+	return zerolog.New(w).Level(level).With().Timestamp().Str("service", service).Logger()
+}
+
+// Console returns a human-readable logger for the local server and the
+// command line.
+func Console(w io.Writer, service string) zerolog.Logger {
+	logger := New(w, service)
+	return logger.Output(zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"})
+}
+
+// WithContext stores logger in ctx; FromContext reads it back.
+func WithContext(ctx context.Context, logger zerolog.Logger) context.Context {
+	return logger.WithContext(ctx)
+}
+
+// FromContext returns the logger stored in ctx, or a disabled logger.
+func FromContext(ctx context.Context) *zerolog.Logger {
+	return zerolog.Ctx(ctx)
+}
+
+// Redact returns a stable pseudonym for an email address or phone number,
+// so log lines about one contact can be correlated without the value in
+// clear: the first 12 hex digits of SHA-256 over the trimmed, lower-cased
+// value. Empty input gives an empty string.
+//
+// NOTE: an unsalted hash of a short phone number can be reversed by
+// enumeration; it keeps values out of casual view, not away from an
+// attacker who can read the logs.
+func Redact(value string) string {
+	value = strings.ToLower(strings.TrimSpace(value))
+	if value == "" {
+		return ""
+	}
+
+	sum := sha256.Sum256([]byte(value))
+	return "h:" + hex.EncodeToString(sum[:6])
+}
