@@ -29,11 +29,15 @@ const HeaderLeadID = "Lead ID"
 type Tab struct {
 	Name    string
 	Headers []string
+	// RepEdited lists the headers, among Headers, of the columns that reps
+	// edit. leadrouter leaves those cells blank in the rows it appends and
+	// never writes to them afterwards.
+	RepEdited []string
 }
 
-// Row maps a header to the value for that column. A value is a string, a
-// float64, an int or a time.Time; strings are always written as text,
-// never as formulas.
+// Row maps a header to the value for that column. CheckValue lists the
+// value types a Book accepts and how each is written; strings are always
+// written as text, never as formulas.
 type Row map[string]any
 
 // Error kinds. Adapters map their backend's errors to these once; the
@@ -58,15 +62,23 @@ type Book interface {
 	EnsureTabs(ctx context.Context, tabs []Tab) error
 
 	// Column returns the values of the column under header on tab, one per
-	// data row (the header row excluded), as text. Blank cells are "".
+	// data row (the header row excluded) up to the last row that has a
+	// value in any column, as the sheet shows them. Blank cells are "".
+	// Headers are matched with HeaderMatches, the first match winning. A
+	// missing tab is an ErrNotFound error, a missing header ErrInvalid.
 	Column(ctx context.Context, tab, header string) ([]string, error)
 
-	// Append writes rows below the last non-empty row of tab, each value
-	// under its header. A header the tab lacks is an ErrInvalid error;
-	// columns the rows do not name are left empty.
+	// Append writes rows below the last row of tab that has a value in any
+	// column, each value under its header, so blank rows inside the table
+	// stay blank and no cell with a value is overwritten. A header the tab
+	// lacks or a value CheckValue rejects is an ErrInvalid error, and then
+	// nothing is written. Columns the rows do not name are left empty.
 	Append(ctx context.Context, tab string, rows []Row) error
 
-	// Rows returns every data row of tab as header to text, blank rows
-	// included as empty maps so that row numbers stay meaningful.
+	// Rows returns every data row of tab up to the last one with a value,
+	// as a map from header (trimmed, as the sheet spells it) to the text
+	// the sheet shows. Blank cells and columns without a header are left
+	// out, so a blank row is an empty map and row numbers stay meaningful:
+	// element i is sheet row i+2.
 	Rows(ctx context.Context, tab string) ([]map[string]string, error)
 }
