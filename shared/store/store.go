@@ -75,7 +75,8 @@ type Query struct {
 	AccountKeys []string
 	// Reps are the rep ids whose active counts and time off are loaded.
 	Reps []string
-	// Now decides which idempotency keys have expired.
+	// Now decides which idempotency keys have expired; zero means the
+	// current time.
 	Now time.Time
 }
 
@@ -107,24 +108,32 @@ type Owner struct {
 type Store interface {
 	// Snapshot reads, in as few backend requests as it can, everything
 	// routing needs for one lead. Unknown keys and reps are simply absent
-	// from the maps.
+	// from the maps. A rep the store has any record of appears in Active,
+	// with 0 when no count was ever set.
 	Snapshot(ctx context.Context, q Query) (Snapshot, error)
 
 	// Commit stores rec (whose Lead.ID must be new), takes its idempotency
 	// keys and applies rec.Decision.Reservation, all or nothing.
 	// It returns an error matching ErrFull when the reservation's rep is
 	// at or over the limit, and a *DuplicateError when a key is held by a
-	// lead received less than IdempotencyTTL ago; nothing is written then.
+	// lead received less than IdempotencyTTL before rec.Lead.ReceivedAt;
+	// nothing is written then. Keys are checked before the lead id, so a
+	// retried Commit of a stored record gets a *DuplicateError naming its
+	// own lead id. A lead id already stored under other keys matches
+	// ErrConflict. An invalid record (see Record.Validate) matches
+	// ErrInvalid.
 	Commit(ctx context.Context, rec Record) error
 
 	// Lead returns the stored lead with this id, or ErrNotFound.
 	Lead(ctx context.Context, id string) (Record, error)
 
 	// Pending returns up to limit leads whose sheet row is not yet
-	// written, oldest first.
+	// written, oldest first by Lead.ReceivedAt and then by id. A limit
+	// below 1 matches ErrInvalid.
 	Pending(ctx context.Context, limit int) ([]Record, error)
 	// MarkWritten records that the sheet rows of these leads exist. Ids
-	// already marked or unknown are ignored.
+	// already marked or unknown are ignored, so a lead keeps the time of
+	// its first mark. A zero at matches ErrInvalid.
 	MarkWritten(ctx context.Context, ids []string, at time.Time) error
 
 	// SetOwner sets or replaces the owner of an account key.
@@ -133,7 +142,8 @@ type Store interface {
 	// it has one it returns that owner with an error matching ErrConflict.
 	ClaimOwner(ctx context.Context, accountKey string, o Owner) (Owner, error)
 
-	// Release decrements a rep's active count, never below zero.
+	// Release decrements a rep's active count, never below zero; a rep at
+	// zero or unknown is left as it is.
 	Release(ctx context.Context, rep string) error
 	// SetActive replaces a rep's active count, as recounted from open
 	// leads by the sheet sync.
