@@ -1,0 +1,169 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/leadrouter/leadrouter/shared/lead"
+	"github.com/leadrouter/leadrouter/shared/store"
+)
+
+// Handle answers one API Gateway HTTP API event. It always returns a
+// response and a nil error: client mistakes get a 4xx that names the field
+// and what is accepted, and internal failures get a 503 with Retry-After,
+// logged once through the zerolog logger in ctx (none is silent).
+//
+// A 2xx or 303 answer means the lead, its decision and its capacity
+// reservation are stored.
+func (h *Handler) Handle(ctx context.Context, event events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	req := newRequest(event)
+	origin := h.allowedOrigin(req.header("origin"))
+
+	switch req.method {
+	case "OPTIONS":
+		return h.preflight(req, origin), nil
+	case "POST":
+	default:
+		res := clientError(405, errorBody{Error: fmt.Sprintf("method %s not allowed", req.method), Accepted: "POST, or OPTIONS for a CORS preflight"})
+		res.Headers["Allow"] = "POST, OPTIONS"
+		return withCORS(res, origin), nil
+	}
+
+	res := h.post(ctx, req)
+	return withCORS(res, origin), nil
+}
+
+// post reads, validates, routes and stores one submission.
+func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTPResponse {
+	data, rerr := decodeBody(req.event.Body, req.event.IsBase64Encoded, h.deps.MaxBodyBytes)
+	if rerr != nil {
+		return rerr.response()
+	}
+	b, rerr := readBody(req.header("content-type"), data)
+	if rerr != nil {
+		return rerr.response()
+	}
+	reply := replyStyle{browser: b.form && !acceptsJSON(req.header("accept")), notes: b.notes}
+
+	sub := buildLead(b.fields)
+	headerKey, problem := checkIdempotencyHeader(req.header("idempotency-key"))
+	if problem != nil {
+		sub.problems = append(sub.problems, *problem)
+	}
+	if len(sub.problems) > 0 {
+		return invalidLead(sub.problems)
+	}
+
+	now := h.deps.Now().UTC()
+	id, err := h.deps.NewID(now)
+	if err != nil {
+		return h.unavailable(ctx, req, "new lead id", err)
+	}
+
+	// A bot filled in the hidden field: answer as for a lead, keep nothing.
+	if sub.honeypot {
+		logFrom(ctx).Info().Str("request_id", req.id()).Msg("intake: honeypot filled in; submission dropped")
+		return h.accepted(reply, store.Record{Lead: lead.Lead{ID: id}}, false)
+	}
+
+	l := sub.lead
+	l.ID = id
+	l.ReceivedAt = now
+	h.fillDomain(&l)
+	keys := idempotencyKeys(headerKey, &l)
+
+	rec, duplicate, err := h.route(ctx, l, keys)
+	if err != nil {
+		return h.unavailable(ctx, req, "store lead "+l.ID, err)
+	}
+
+	logFrom(ctx).Info().
+		Str("request_id", req.id()).
+		Str("lead_id", rec.Lead.ID).
+		Str("owner", rec.Decision.Owner).
+		Str("zone", string(rec.Decision.Zone)).
+		Bool("duplicate", duplicate).
+		Msg("intake: lead accepted")
+	return h.accepted(reply, rec, duplicate)
+}
+
+// route loads the state, routes the lead and commits it. When a capacity
+// reservation fails because the rep filled up since the snapshot, the rep
+// is marked full and the lead routed again, at most once per rep plus one.
+// When a key turns out to be taken, the stored lead that holds it is
+// returned with duplicate set.
+func (h *Handler) route(ctx context.Context, l lead.Lead, keys []string) (rec store.Record, duplicate bool, err error) {
+	snap, err := h.deps.Store.Snapshot(ctx, store.Query{
+		IdempotencyKeys: keys,
+		AccountKeys:     h.deps.AccountKeys(&l),
+		Reps:            h.deps.Reps,
+		Now:             l.ReceivedAt,
+	})
+	if err != nil {
+		return store.Record{}, false, fmt.Errorf("snapshot: %w", err)
+	}
+	if snap.Duplicate != nil {
+		return *snap.Duplicate, true, nil
+	}
+
+	state := snap.State
+	if state.Active == nil {
+		state.Active = make(map[string]int)
+	}
+	for attempt := 0; attempt <= len(h.deps.Reps); attempt++ {
+		decision := h.deps.Router.Route(&l, &state, l.ReceivedAt)
+		rec = store.Record{Lead: l, Decision: decision, IdempotencyKeys: keys}
+
+		err = h.deps.Store.Commit(ctx, rec)
+		var dup *store.DuplicateError
+		switch {
+		case err == nil:
+			return rec, false, nil
+		case errors.As(err, &dup):
+			original, lerr := h.deps.Store.Lead(ctx, dup.LeadID)
+			if lerr != nil {
+				return store.Record{}, false, fmt.Errorf("read lead %s that holds key %q: %w", dup.LeadID, dup.Key, lerr)
+			}
+			return original, true, nil
+		case errors.Is(err, store.ErrFull):
+			state.Active[decision.Reservation.Rep] = decision.Reservation.Limit
+		default:
+			return store.Record{}, false, fmt.Errorf("commit: %w", err)
+		}
+	}
+	return store.Record{}, false, fmt.Errorf("route: %w (%d attempts, last: %v)", errRoutingLoop, len(h.deps.Reps)+1, err)
+}
+
+// fillDomain sets the lead's domain from a company email address when the
+// website did not give one.
+func (h *Handler) fillDomain(l *lead.Lead) {
+	if l.Domain != "" || l.Email == "" {
+		return
+	}
+	_, domain, _ := strings.Cut(l.Email, "@")
+	if h.deps.IsFreeMail(domain) {
+		return
+	}
+	l.Domain = strings.TrimPrefix(domain, "www.")
+}
+
+// checkIdempotencyHeader returns the Idempotency-Key header value, or the
+// problem with it.
+func checkIdempotencyHeader(value string) (string, *FieldProblem) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return "", nil
+	}
+	if len(value) > maxHeaderKey || hasControl(value, false) {
+		return "", &FieldProblem{
+			Field:    "Idempotency-Key",
+			Problem:  fmt.Sprintf("header is %d bytes long or contains control characters", len(value)),
+			Accepted: fmt.Sprintf("at most %d printable characters, such as a UUID", maxHeaderKey),
+		}
+	}
+	return value, nil
+}
