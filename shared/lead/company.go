@@ -1,0 +1,104 @@
+package lead
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxCompanyLength caps a normalised company name in bytes. Real names are
+// far shorter; the cap keeps account keys well inside the 2,048-byte
+// DynamoDB partition-key limit whatever a form submits.
+const maxCompanyLength = 200
+
+// legalSuffixes are trailing words that name a legal form rather than the
+// company, already case-folded and without dots, so "S.A." is "sa".
+var legalSuffixes = map[string]bool{
+	"inc": true, "incorporated": true, "corp": true, "corporation": true,
+	"co": true, "company": true, "llc": true, "llp": true, "lp": true,
+	"ltd": true, "limited": true, "plc": true, "pllc": true, "pc": true,
+	"gmbh": true, "mbh": true, "ag": true, "kg": true, "kgaa": true,
+	"ug": true, "ev": true, "se": true,
+	"sa": true, "sas": true, "sarl": true, "sasu": true, "sca": true,
+	"srl": true, "spa": true, "sl": true, "slu": true, "sro": true,
+	"bv": true, "nv": true, "vof": true,
+	"ab": true, "as": true, "asa": true, "aps": true, "oy": true, "oyj": true,
+	"pty": true, "pte": true, "pvt": true, "kk": true, "bhd": true, "sdn": true,
+	"holding": true, "holdings": true, "group": true,
+}
+
+// foldCompany removes case distinctions in a way that also covers
+// characters such as "ß" (folded to "ss") that strings.ToLower keeps.
+var foldCompany = cases.Fold()
+
+// NormalizeCompany returns a company name reduced to the words that
+// identify the company, so that spellings of one company compare equal:
+// "ACME, Inc.", "Acme Inc" and "acme" all give "acme", "Müller GmbH & Co. KG"
+// gives "muller", and "ＡＣＭＥ" (full-width) gives "acme".
+//
+// It applies compatibility decomposition (NFKD), drops combining marks,
+// folds case, removes apostrophes and dots, turns "&" into "and", turns
+// every other character that is not a letter or a digit into a space, and
+// then removes trailing legal-form words (Inc, LLC, Ltd, GmbH, S.A. ...)
+// unless nothing would be left. The result is at most 200 bytes and ""
+// when the name has no letters or digits.
+func NormalizeCompany(name string) string {
+	if strings.TrimSpace(name) == "" {
+		return ""
+	}
+
+	decomposed := norm.NFKD.String(name)
+	folded := foldCompany.String(decomposed)
+
+	var b strings.Builder
+	b.Grow(len(folded))
+	for _, r := range folded {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			// A combining mark left over from decomposition: "é" is "e".
+		case r == '\'' || r == '’' || r == '.':
+			// "McDonald's" is "mcdonalds" and "S.A." is "sa".
+		case r == '&' || r == '+':
+			b.WriteString(" and ")
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		default:
+			b.WriteByte(' ')
+		}
+	}
+
+	words := strings.Fields(b.String())
+	words = trimLegalSuffixes(words)
+	return truncateUTF8(strings.Join(words, " "), maxCompanyLength)
+}
+
+// trimLegalSuffixes drops legal-form words from the end, and an "and" that
+// joined them ("& Co. KG"), while at least one word would remain.
+func trimLegalSuffixes(words []string) []string {
+	for len(words) > 1 {
+		last := words[len(words)-1]
+		if !legalSuffixes[last] {
+			break
+		}
+		words = words[:len(words)-1]
+		if len(words) > 1 && words[len(words)-1] == "and" {
+			words = words[:len(words)-1]
+		}
+	}
+	return words
+}
+
+// truncateUTF8 shortens s to at most n bytes without splitting a
+// character, and drops a space the cut leaves at the end.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strings.TrimRight(s[:n], " ")
+}

@@ -1,0 +1,181 @@
+package lead
+
+import (
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// maxDomainLength is the DNS limit on a domain name in its ASCII form
+// (RFC 1035, section 2.3.4).
+const maxDomainLength = 253
+
+// Account key prefixes. The store and routing.State use these keys, so
+// changing them orphans every stored owner.
+const (
+	domainKeyPrefix  = "domain:"
+	companyKeyPrefix = "company:"
+)
+
+// NormalizeDomain returns the registrable-looking host name in s in lower
+// case, or "" when s holds no usable domain. It accepts what people type
+// in a website field: a scheme, user info, a path, a query, a port, a
+// leading "www." and a trailing dot are removed ("HTTPS://www.Acme.com:443/x"
+// becomes "acme.com"), and an email address gives its domain.
+//
+// Internationalised names are returned in their ASCII (punycode) form, so
+// "münchen.de" and "xn--mnchen-3ya.de" give the same result. IP addresses,
+// single-label names such as "localhost", and names that break the DNS
+// host-name rules give "".
+func NormalizeDomain(s string) string {
+	if isNormalDomain(s) && !strings.HasPrefix(s, "www.") {
+		return s
+	}
+
+	host := hostOf(strings.TrimSpace(s))
+	if host == "" {
+		return ""
+	}
+
+	if !isASCII(host) {
+		ascii, err := idna.Lookup.ToASCII(host)
+		if err != nil {
+			return ""
+		}
+		host = ascii
+	}
+
+	host = strings.ToLower(host)
+	host = strings.TrimSuffix(host, ".")
+	host = strings.TrimPrefix(host, "www.")
+	if !isNormalDomain(host) {
+		return ""
+	}
+	return host
+}
+
+// hostOf strips what surrounds the host in a URL or an email address.
+func hostOf(s string) string {
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	s = strings.TrimPrefix(s, "//")
+
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		s = s[i+1:]
+	}
+
+	// A bracketed host is an IPv6 literal, never an account domain.
+	if strings.HasPrefix(s, "[") {
+		return ""
+	}
+	if i := strings.LastIndexByte(s, ':'); i >= 0 && isDigits(s[i+1:]) {
+		s = s[:i]
+	}
+	return s
+}
+
+// isNormalDomain reports whether s is already a lower-case ASCII host name
+// of at least two labels that follows the DNS host-name rules, with a
+// top-level label that is not all digits (which rules out IPv4 addresses).
+func isNormalDomain(s string) bool {
+	if len(s) == 0 || len(s) > maxDomainLength {
+		return false
+	}
+
+	labels := 0
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != '.' {
+			c := s[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+			continue
+		}
+
+		label := s[start:i]
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		labels++
+		start = i + 1
+	}
+
+	tld := s[strings.LastIndexByte(s, '.')+1:]
+	return labels >= 2 && !isDigits(tld)
+}
+
+// DomainFromEmail returns the normalised domain of an email address
+// ("Bob <bob@Acme.COM>" gives "acme.com"), or "" when email has no local
+// part, no "@" or no usable domain. It does not judge whether the domain
+// is a free-mail provider: plan.Plan.IsFreeMail does.
+func DomainFromEmail(email string) string {
+	email = strings.TrimSpace(email)
+	if i := strings.LastIndexByte(email, '<'); i >= 0 {
+		email = strings.TrimSuffix(email[i+1:], ">")
+	}
+
+	at := strings.LastIndexByte(email, '@')
+	if at <= 0 {
+		return ""
+	}
+
+	domain := email[at+1:]
+	if strings.ContainsAny(domain, "/?#:[] ") {
+		return ""
+	}
+	return NormalizeDomain(domain)
+}
+
+// DomainKey returns the account key of a domain ("domain:acme.com"), or ""
+// when the domain is not usable. The domain is normalised first.
+func DomainKey(domain string) string {
+	d := NormalizeDomain(domain)
+	if d == "" {
+		return ""
+	}
+	return domainKeyPrefix + d
+}
+
+// CompanyKey returns the account key of a company name ("company:acme" for
+// "ACME, Inc."), or "" when nothing is left after normalisation.
+func CompanyKey(name string) string {
+	c := NormalizeCompany(name)
+	if c == "" {
+		return ""
+	}
+	return companyKeyPrefix + c
+}
+
+// AppendDomainKey appends the account key of an already normalised domain
+// to dst. It lets a hot path look a key up in a map without allocating:
+// m[string(AppendDomainKey(buf[:0], d))].
+func AppendDomainKey(dst []byte, normalizedDomain string) []byte {
+	dst = append(dst, domainKeyPrefix...)
+	return append(dst, normalizedDomain...)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
