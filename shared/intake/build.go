@@ -199,12 +199,12 @@ func (s *submission) fill(values map[string]string) {
 	}
 
 	if website := values[fieldWebsite]; website != "" {
-		host, problem := checkWebsite(website)
+		domain, problem := checkWebsite(website)
 		if problem != "" {
 			s.problem(fieldWebsite, problem, acceptedWebsite)
 		} else {
 			l.Website = website
-			l.Domain = host
+			l.Domain = domain
 		}
 	}
 

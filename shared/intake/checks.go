@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/leadrouter/leadrouter/shared/lead"
 )
 
 // Accepted-value texts of the fields with a format.
@@ -55,8 +57,8 @@ func checkPhone(phone string) string {
 	return ""
 }
 
-// checkWebsite returns the host of a website in lower case without "www.",
-// or the problem with it.
+// checkWebsite returns the normalised domain of a website (lower case,
+// punycode, without "www."), or the problem with it.
 func checkWebsite(website string) (string, string) {
 	raw := website
 	if !strings.Contains(raw, "://") {
@@ -67,11 +69,11 @@ func checkWebsite(website string) (string, string) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil {
 		return "", fmt.Sprintf("%q is not an http or https address", website)
 	}
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	if !strings.Contains(host, ".") || strings.ContainsAny(host, " _[]") {
-		return "", fmt.Sprintf("%q has no domain name with a dot", website)
+	domain := lead.NormalizeDomain(u.Host)
+	if domain == "" {
+		return "", fmt.Sprintf("%q has no domain name, such as example.com", website)
 	}
-	return strings.TrimPrefix(host, "www."), ""
+	return domain, ""
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -139,16 +139,16 @@ func (h *Handler) route(ctx context.Context, l lead.Lead, keys []string) (rec st
 }
 
 // fillDomain sets the lead's domain from a company email address when the
-// website did not give one.
+// website did not give one. A free-mail domain identifies no company.
 func (h *Handler) fillDomain(l *lead.Lead) {
 	if l.Domain != "" || l.Email == "" {
 		return
 	}
-	_, domain, _ := strings.Cut(l.Email, "@")
-	if h.deps.IsFreeMail(domain) {
+	domain := lead.DomainFromEmail(l.Email)
+	if domain == "" || h.deps.IsFreeMail(domain) {
 		return
 	}
-	l.Domain = strings.TrimPrefix(domain, "www.")
+	l.Domain = domain
 }
 
 // checkIdempotencyHeader returns the Idempotency-Key header value, or the

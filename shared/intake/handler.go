@@ -23,6 +23,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/leadrouter/leadrouter/shared/lead"
+	"github.com/leadrouter/leadrouter/shared/plan"
 	"github.com/leadrouter/leadrouter/shared/routing"
 	"github.com/leadrouter/leadrouter/shared/store"
 )
@@ -47,20 +48,23 @@ type Store interface {
 	Lead(ctx context.Context, id string) (store.Record, error)
 }
 
-// Deps are what a Handler needs. Router, Store, Reps and ThankYouURL are
-// required.
+// Deps are what a Handler needs. Router and Store are required, and so are
+// either Plan or Reps and ThankYouURL.
 type Deps struct {
 	Router Router
 	Store  Store
+	// Plan, when set, supplies each of Reps, AccountKeys, IsFreeMail,
+	// ThankYouURL and Origins that is left unset.
+	Plan *plan.Plan
 	// Reps are the rep ids of the plan, whose counts and time off are
 	// loaded for routing.
 	Reps []string
-	// AccountKeys returns the keys under which the lead's company may
-	// already have an owner (plan.AccountKeys). Nil looks up no owners.
+	// AccountKeys returns the keys under which the lead's company or the
+	// customer who referred it may have an owner. Nil looks up no owners.
 	AccountKeys func(l *lead.Lead) []string
-	// IsFreeMail reports whether an email domain is a free-mail provider
-	// (plan.IsFreeMail), whose domain must not identify a company. Nil
-	// treats no domain as free mail.
+	// IsFreeMail reports whether an email domain is a free-mail provider,
+	// whose domain must not identify a company. Nil treats no domain as
+	// free mail.
 	IsFreeMail func(domain string) bool
 	// ThankYouURL is where a browser form post is redirected, with
 	// ?lead=ID added. It may be relative, such as "/thanks".
@@ -89,6 +93,10 @@ type Handler struct {
 
 // New checks deps and returns a Handler.
 func New(deps Deps) (*Handler, error) {
+	if deps.Plan != nil {
+		deps = withPlan(deps)
+	}
+
 	var missing []string
 	if deps.Router == nil {
 		missing = append(missing, "Router")
@@ -133,6 +141,31 @@ func New(deps Deps) (*Handler, error) {
 		origins[normalizeOrigin(origin)] = true
 	}
 	return &Handler{deps: deps, origins: origins}, nil
+}
+
+// withPlan fills the unset plan-derived fields of deps from deps.Plan.
+func withPlan(deps Deps) Deps {
+	p := deps.Plan
+	if len(deps.Reps) == 0 {
+		deps.Reps = p.RepIDs()
+	}
+	if deps.AccountKeys == nil {
+		// The referral step needs the referring customer's keys in the
+		// same snapshot as the lead's own.
+		deps.AccountKeys = func(l *lead.Lead) []string {
+			return append(p.AccountKeys(l), p.ReferrerKeys(l)...)
+		}
+	}
+	if deps.IsFreeMail == nil {
+		deps.IsFreeMail = p.IsFreeMail
+	}
+	if deps.ThankYouURL == "" {
+		deps.ThankYouURL = p.Site.ThankYouURL
+	}
+	if deps.Origins == nil {
+		deps.Origins = p.Site.Origins
+	}
+	return deps
 }
 
 // newULID returns an id generator of "L-" and a ULID whose random part

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// maxExampleLines is how many example line numbers a group of rejected or
+// failed rows lists.
+const maxExampleLines = 5
+
+// replaySummary counts the outcomes of a replay.
+type replaySummary struct {
+	file, to string
+	elapsed  time.Duration
+
+	accepted   int
+	duplicates int
+	rejected   int
+	failed     int
+	byRep      map[string]int
+	byZone     map[string]int
+	// rejections and failures group rows by reason.
+	rejections map[string]*reasonGroup
+	failures   map[string]*reasonGroup
+	// leadIDs maps a CSV line to the lead id it was accepted as.
+	leadIDs map[int]string
+	// owners maps a CSV line to the owner the intake revealed.
+	owners map[int]string
+}
+
+// reasonGroup is the rows that share one reason.
+type reasonGroup struct {
+	reason string
+	lines  []int
+}
+
+func newReplaySummary(file, to string) *replaySummary {
+	return &replaySummary{
+		file:       file,
+		to:         to,
+		byRep:      map[string]int{},
+		byZone:     map[string]int{},
+		rejections: map[string]*reasonGroup{},
+		failures:   map[string]*reasonGroup{},
+		leadIDs:    map[int]string{},
+		owners:     map[int]string{},
+	}
+}
+
+// quotedValue matches a quoted value inside a problem, so that rows whose
+// values differ but whose problem is the same fall into one group.
+var quotedValue = regexp.MustCompile(`"[^"]*"`)
+
+func (s *replaySummary) add(line int, r rowResult) {
+	switch {
+	case r.leadID != "":
+		s.accepted++
+		if r.duplicate {
+			s.duplicates++
+		}
+		s.byRep[firstNonEmpty(r.owner, "(not revealed)")]++
+		s.byZone[firstNonEmpty(r.zone, "(not revealed)")]++
+		s.leadIDs[line] = r.leadID
+		s.owners[line] = r.owner
+
+	case len(r.reasons) > 0:
+		s.rejected++
+		for _, reason := range r.reasons {
+			addToGroup(s.rejections, quotedValue.ReplaceAllString(reason, `"…"`), line)
+		}
+
+	default:
+		s.failed++
+		addToGroup(s.failures, firstNonEmpty(r.failure, fmt.Sprintf("HTTP %d", r.status)), line)
+	}
+}
+
+func addToGroup(groups map[string]*reasonGroup, reason string, line int) {
+	g := groups[reason]
+	if g == nil {
+		g = &reasonGroup{reason: reason}
+		groups[reason] = g
+	}
+	g.lines = append(g.lines, line)
+}
+
+func (s *replaySummary) total() int { return s.accepted + s.rejected + s.failed }
+
+// print writes the summary in plain text.
+func (s *replaySummary) print(w io.Writer) {
+	rate := 0.0
+	if s.elapsed > 0 {
+		rate = float64(s.total()) / s.elapsed.Seconds()
+	}
+	fmt.Fprintf(w, "Replayed %d rows of %s to %s in %s (%.0f rows/s).\n", s.total(), s.file, s.to, s.elapsed.Round(10*time.Millisecond), rate)
+
+	fmt.Fprintf(w, "Accepted: %d", s.accepted)
+	if s.duplicates > 0 {
+		fmt.Fprintf(w, " (%d of them repeats of an earlier submission, answered with the original lead)", s.duplicates)
+	}
+	fmt.Fprintln(w)
+	if s.accepted > 0 {
+		fmt.Fprintf(w, "  by rep:  %s\n", formatCounts(s.byRep))
+		fmt.Fprintf(w, "  by zone: %s\n", formatCounts(s.byZone))
+	}
+
+	fmt.Fprintf(w, "Rejected: %d\n", s.rejected)
+	printGroups(w, s.rejections)
+	if s.failed > 0 {
+		fmt.Fprintf(w, "Failed (no answer; run the same command again to retry them): %d\n", s.failed)
+		printGroups(w, s.failures)
+	}
+}
+
+// formatCounts lists counts largest first, then by name.
+func formatCounts(counts map[string]int) string {
+	names := make([]string, 0, len(counts))
+	for name := range counts {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if counts[names[i]] != counts[names[j]] {
+			return counts[names[i]] > counts[names[j]]
+		}
+		return names[i] < names[j]
+	})
+
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = fmt.Sprintf("%s %d", name, counts[name])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func printGroups(w io.Writer, groups map[string]*reasonGroup) {
+	list := make([]*reasonGroup, 0, len(groups))
+	for _, g := range groups {
+		list = append(list, g)
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if len(list[i].lines) != len(list[j].lines) {
+			return len(list[i].lines) > len(list[j].lines)
+		}
+		return list[i].reason < list[j].reason
+	})
+
+	for _, g := range list {
+		sort.Ints(g.lines)
+		examples := make([]string, 0, maxExampleLines)
+		for _, line := range g.lines[:min(len(g.lines), maxExampleLines)] {
+			examples = append(examples, fmt.Sprint(line))
+		}
+		fmt.Fprintf(w, "  %d × %s (lines %s", len(g.lines), g.reason, strings.Join(examples, ", "))
+		if len(g.lines) > maxExampleLines {
+			fmt.Fprint(w, ", …")
+		}
+		fmt.Fprintln(w, ")")
+	}
+}
