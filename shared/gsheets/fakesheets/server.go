@@ -2,9 +2,9 @@
 // REST shapes of the Google Sheets API v4, so the real
 // google.golang.org/api/sheets/v4 client can be tested against it.
 //
-// It implements spreadsheets.get, spreadsheets.batchUpdate (addSheet and
-// repeatCell with a number format), spreadsheets.values.get, batchGet,
-// update and append. Append finds "the table" from the given range the way
+// It implements spreadsheets.get, spreadsheets.batchUpdate (addSheet,
+// appendDimension and repeatCell with a number format), and
+// spreadsheets.values.get, batchGet, update, batchUpdate and append. Append finds "the table" from the given range the way
 // Google's guide describes, so blank rows split a table there too. Writes
 // with USER_ENTERED parse a leading "=" as a formula, so a test catches an
 // adapter that lets text become a formula.
@@ -39,12 +39,13 @@ const (
 	MethodBatchUpdate Method = "spreadsheets.batchUpdate"
 	MethodValuesGet   Method = "spreadsheets.values.get"
 	MethodBatchGet    Method = "spreadsheets.values.batchGet"
+	MethodBatchValues Method = "spreadsheets.values.batchUpdate"
 	MethodUpdate      Method = "spreadsheets.values.update"
 	MethodAppend      Method = "spreadsheets.values.append"
 )
 
 // Writes lists the methods that count against Google's write quota.
-var Writes = []Method{MethodBatchUpdate, MethodUpdate, MethodAppend}
+var Writes = []Method{MethodBatchUpdate, MethodBatchValues, MethodUpdate, MethodAppend}
 
 // Request records one request the server received.
 type Request struct {
@@ -290,7 +291,8 @@ type call struct {
 
 // route maps the URL to a method. Paths follow the discovery document:
 // v4/spreadsheets/{id}, {id}:batchUpdate, {id}/values/{range},
-// {id}/values/{range}:append and {id}/values:batchGet.
+// {id}/values/{range}:append, {id}/values:batchGet and
+// {id}/values:batchUpdate.
 func route(r *http.Request) (call, *apiError) {
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/v4/spreadsheets/")
 	if !ok {
@@ -306,6 +308,8 @@ func route(r *http.Request) (call, *apiError) {
 		c.method = MethodGet
 	case hasValues && values == ":batchGet" && r.Method == http.MethodGet:
 		c.method = MethodBatchGet
+	case hasValues && values == ":batchUpdate" && r.Method == http.MethodPost:
+		c.method = MethodBatchValues
 	case hasValues && strings.HasPrefix(values, "/"):
 		escaped := values[1:]
 		switch {
@@ -352,6 +356,8 @@ func (s *Server) dispatch(c call, r *http.Request) (any, *apiError) {
 		return book.valuesGet(c.rangeText, c.query)
 	case MethodBatchGet:
 		return book.batchGet(c.query)
+	case MethodBatchValues:
+		return book.valuesBatchUpdate(r)
 	case MethodUpdate:
 		return book.valuesUpdate(c.rangeText, c.query, r)
 	case MethodAppend:

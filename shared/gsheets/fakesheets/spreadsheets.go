@@ -75,8 +75,8 @@ type repeatCellRequest struct {
 	Fields string `json:"fields"`
 }
 
-// batchUpdate serves spreadsheets.batchUpdate for addSheet and repeatCell
-// (number formats only). As in Google, the requests apply all or none:
+// batchUpdate serves spreadsheets.batchUpdate for addSheet,
+// appendDimension and repeatCell (number formats only). As in Google, the requests apply all or none:
 // they run against a copy of the sheet list that replaces the original
 // only when every request succeeded.
 func (b *spreadsheet) batchUpdate(r *http.Request) (any, *apiError) {
@@ -113,6 +113,11 @@ func (b *spreadsheet) batchUpdate(r *http.Request) (any, *apiError) {
 					return nil, apiErr
 				}
 				replies = append(replies, reply)
+			case "appendDimension":
+				if apiErr := appendDimension(staged, i, raw); apiErr != nil {
+					return nil, apiErr
+				}
+				replies = append(replies, map[string]any{})
 			case "repeatCell":
 				if apiErr := repeatCell(staged, i, raw); apiErr != nil {
 					return nil, apiErr
@@ -206,4 +211,34 @@ func repeatCell(staged []*sheet, i int, raw json.RawMessage) *apiError {
 		target.formatStart[col] = startRow
 	}
 	return nil
+}
+
+func appendDimension(staged []*sheet, i int, raw json.RawMessage) *apiError {
+	var request struct {
+		SheetID   int64  `json:"sheetId"`
+		Dimension string `json:"dimension"`
+		Length    int    `json:"length"`
+	}
+	if err := json.Unmarshal(raw, &request); err != nil {
+		return invalidArgument(fmt.Sprintf("Invalid requests[%d].appendDimension: %v", i, err))
+	}
+	if request.Length < 1 {
+		return invalidArgument(fmt.Sprintf("Invalid requests[%d].appendDimension: length must be at least 1", i))
+	}
+
+	for _, sh := range staged {
+		if sh.id != request.SheetID {
+			continue
+		}
+		switch request.Dimension {
+		case "ROWS":
+			sh.rowCount += request.Length
+		case "COLUMNS":
+			sh.columnCount += request.Length
+		default:
+			return invalidArgument(fmt.Sprintf("Invalid requests[%d].appendDimension: dimension must be ROWS or COLUMNS", i))
+		}
+		return nil
+	}
+	return invalidArgument(fmt.Sprintf("Invalid requests[%d].appendDimension: No grid with id: %d", i, request.SheetID))
 }

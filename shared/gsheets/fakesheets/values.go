@@ -279,3 +279,63 @@ func (b *spreadsheet) valuesAppend(text string, query url.Values, r *http.Reques
 		},
 	}, nil
 }
+
+// valuesBatchUpdate serves spreadsheets.values.batchUpdate: several
+// values.update writes in one request, all or none.
+func (b *spreadsheet) valuesBatchUpdate(r *http.Request) (any, *apiError) {
+	var body struct {
+		ValueInputOption string       `json:"valueInputOption"`
+		Data             []valueRange `json:"data"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		return nil, invalidArgument("Invalid JSON payload received. " + err.Error())
+	}
+	if body.ValueInputOption != "RAW" && body.ValueInputOption != "USER_ENTERED" {
+		return nil, invalidArgument(fmt.Sprintf("Invalid valueInputOption %q: expected RAW or USER_ENTERED", body.ValueInputOption))
+	}
+
+	// Check every range first, so that a bad one writes nothing.
+	type target struct {
+		sh         *sheet
+		row0, col0 int
+		values     [][]any
+	}
+	var targets []target
+	for _, data := range body.Data {
+		sh, rng, apiErr := b.lookup(data.Range)
+		if apiErr != nil {
+			return nil, apiErr
+		}
+
+		row0, col0, _, _ := sh.resolve(rng)
+		width := 0
+		for _, row := range data.Values {
+			width = max(width, len(row))
+		}
+		if row0+len(data.Values) > sh.rowCount || col0+width > sh.columnCount {
+			return nil, invalidArgument(fmt.Sprintf("Range (%s) exceeds grid limits. Max rows: %d, max columns: %d",
+				formatA1(sh.title, row0, col0, row0+max(len(data.Values), 1)-1, col0+max(width, 1)-1), sh.rowCount, sh.columnCount))
+		}
+		targets = append(targets, target{sh: sh, row0: row0, col0: col0, values: data.Values})
+	}
+
+	responses := []updateValuesResponse{}
+	totalCells := 0
+	for _, t := range targets {
+		rows, cols, cells := write(t.sh, t.row0, t.col0, t.values, body.ValueInputOption)
+		totalCells += cells
+		responses = append(responses, updateValuesResponse{
+			SpreadsheetID:  b.id,
+			UpdatedRange:   formatA1(t.sh.title, t.row0, t.col0, t.row0+max(rows, 1)-1, t.col0+max(cols, 1)-1),
+			UpdatedRows:    rows,
+			UpdatedColumns: cols,
+			UpdatedCells:   cells,
+		})
+	}
+
+	return map[string]any{
+		"spreadsheetId":     b.id,
+		"totalUpdatedCells": totalCells,
+		"responses":         responses,
+	}, nil
+}
