@@ -24,7 +24,15 @@ func (c Condition) String() string {
 	if c.Field.IsNumeric() {
 		return string(c.Field) + " " + c.Range.String()
 	}
-	return string(c.Field) + " is " + strings.Join(c.Values, " or ")
+	return string(c.Field) + " is " + joinOr(c.Values)
+}
+
+// joinOr writes "a", "a or b", or "a, b or c".
+func joinOr(values []string) string {
+	if len(values) <= 2 {
+		return strings.Join(values, " or ")
+	}
+	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
 }
 
 // String writes the range in words: "at least 50 and at most 500".

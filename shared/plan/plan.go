@@ -258,21 +258,42 @@ func (p *Plan) IsFreeMail(domain string) bool {
 	return p.freeMail[d] || builtinFreeMail[d]
 }
 
-// AccountDomain returns the normalised domain that identifies the lead's
-// company: the lead's Domain, else its Website's, else its Email's; "" when
-// none is usable or the domain belongs to a free-mail provider. It does
-// not allocate when Domain is already normalised.
+// LeadDomain returns the normalised domain that identifies the lead's
+// company, trying the lead's Domain, then its Website, then its Email, and
+// skipping free-mail domains. When the only domain found is a free-mail
+// one, domain is "" and freeMail names it; both are "" when the lead has
+// no usable domain. It does not allocate when Domain is already
+// normalised.
+func (p *Plan) LeadDomain(l *lead.Lead) (domain, freeMail string) {
+	candidates := [3]string{l.Domain, l.Website, l.Email}
+	for i, c := range candidates {
+		if c == "" {
+			continue
+		}
+		var d string
+		if i == 2 {
+			d = lead.DomainFromEmail(c)
+		} else {
+			d = lead.NormalizeDomain(c)
+		}
+		if d == "" {
+			continue
+		}
+		if p.IsFreeMail(d) {
+			if freeMail == "" {
+				freeMail = d
+			}
+			continue
+		}
+		return d, ""
+	}
+	return "", freeMail
+}
+
+// AccountDomain returns the domain of LeadDomain, or "" when the lead has
+// no domain that may establish ownership.
 func (p *Plan) AccountDomain(l *lead.Lead) string {
-	d := lead.NormalizeDomain(l.Domain)
-	if d == "" {
-		d = lead.NormalizeDomain(l.Website)
-	}
-	if d == "" {
-		d = lead.DomainFromEmail(l.Email)
-	}
-	if d == "" || p.IsFreeMail(d) {
-		return ""
-	}
+	d, _ := p.LeadDomain(l)
 	return d
 }
 
@@ -302,7 +323,7 @@ func (p *Plan) AccountKeys(l *lead.Lead) []string {
 // referrer.
 func (p *Plan) ReferrerKeys(l *lead.Lead) []string {
 	var keys []string
-	if d := referrerDomain(l.Referrer); d != "" {
+	if d := ReferrerDomain(l.Referrer); d != "" {
 		keys = append(keys, lead.DomainKey(d))
 	}
 	if c := lead.CompanyKey(l.Referrer); c != "" {
@@ -311,10 +332,10 @@ func (p *Plan) ReferrerKeys(l *lead.Lead) []string {
 	return keys
 }
 
-// referrerDomain returns the domain a referrer field names, or "": a
-// referrer is read as a domain only when it has no spaces and a dot, so
-// "Acme Inc." stays a company name.
-func referrerDomain(referrer string) string {
+// ReferrerDomain returns the normalised domain that a lead's Referrer
+// names, or "": a referrer is read as a domain only when it has no spaces
+// and a dot, so "Acme Inc." stays a company name.
+func ReferrerDomain(referrer string) string {
 	r := strings.TrimSpace(referrer)
 	if r == "" || strings.ContainsAny(r, " \t") || !strings.Contains(strings.TrimSuffix(r, "."), ".") {
 		return ""

@@ -1,0 +1,286 @@
+package routing
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/leadrouter/leadrouter/shared/lead"
+	"github.com/leadrouter/leadrouter/shared/plan"
+)
+
+// maxKeyLength bounds the stack buffer used to build domain account keys;
+// a normalised domain is at most 253 bytes.
+const maxKeyLength = 320
+
+// choice is what steps 1 to 4 and the fallback settle before capacity and
+// availability are applied.
+type choice struct {
+	zone           Zone
+	rule           string
+	target         compiledTarget
+	ignoreCapacity bool
+	zoneIndex      int
+}
+
+// Route decides who owns the lead. It takes these steps in order and
+// writes one explanation line for each:
+//
+//  1. Ownership: a company with an owner in s.Owners goes to that owner,
+//     whatever rule would match. The domain key identifies the company
+//     when the lead has a domain that is not free-mail; the company key
+//     only otherwise.
+//  2. Referral: a lead whose Referrer is a customer in s.Customers goes to
+//     that customer's owner.
+//  3. Primary-zone rules in plan order; the first match wins.
+//  4. Collaborative zones: the member who is under capacity and
+//     available with the fewest active opportunities takes the lead, ties
+//     going to the member listed first. From the zone's split threshold the
+//     decision carries a Split.
+//  5. Capacity: a rep whose s.Active count is at or over the capacity
+//     trigger is skipped for their overflow teammate, then that teammate's,
+//     and so on. When every candidate is full, the least-loaded one takes
+//     the lead and the decision carries an Escalation.
+//  6. Availability: an owner on time off (s.Absences) or outside their
+//     working days in their own time zone is covered by their backup, or the
+//     backup's backup; ownership stays. When no one in that chain is
+//     available, the lead stays with the owner and carries an Escalation.
+//
+// A lead that no rule or zone matches goes to the plan's fallback and is
+// marked ZoneFallback, a coverage gap. Ownership and referral decisions
+// ignore capacity, because sending an owned account to another rep is the
+// collision the plan exists to prevent; their Reservation has Limit 0, as
+// do rules with ignore_capacity and escalated all-full decisions.
+//
+// Retry contract: the caller reserves Decision.Reservation atomically in
+// the store. When the store reports the rep full (another lead took the
+// last slot first), the caller sets s.Active[rep] to the reservation's
+// Limit and calls Route again; that rep then counts as full, so each retry
+// moves to another candidate, and after at most len(plan.Reps)+1 calls the
+// decision has Limit 0 and cannot fail. Route is correct for any Active
+// values, including negative ones (read as 0) and reps the plan lacks.
+//
+// s may be nil, which means no owners, no customers, nobody busy and
+// nobody away. Route never modifies l or s.
+func (e *Engine) Route(l *lead.Lead, s *State, now time.Time) Decision {
+	if s == nil {
+		s = &State{}
+	}
+	x := newExplainer()
+	var d Decision
+
+	c, owner, ok := e.ownership(l, s, &x, &d)
+	if !ok {
+		owner, ok = e.referral(l, s, &x, &d)
+		c.zone = ZoneReferral
+	}
+
+	if ok {
+		d.Owner = e.reps[owner].id
+		d.Zone = c.zone
+		d.Reservation = Reservation{Rep: d.Owner}
+		e.explainCapacityIgnored(&x, owner, s, "ownership and referrals")
+	} else {
+		c = e.match(l, &x)
+		owner = e.applyCapacity(c, l, s, now, &x, &d)
+	}
+
+	e.applyAvailability(owner, s, now, &x, &d)
+	d.Explanation = x.lines()
+	return d
+}
+
+// ownership applies step 1. It returns ok when an owner on record in the
+// plan takes the lead.
+func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (choice, int, bool) {
+	c := choice{zone: ZoneOwnership}
+	domain, freeMail := e.plan.LeadDomain(l)
+
+	var key string
+	var keyBuf [maxKeyLength]byte
+	var ownerID string
+	var found bool
+	switch {
+	case domain != "":
+		k := lead.AppendDomainKey(keyBuf[:0], domain)
+		ownerID, found = s.Owners[string(k)]
+		key = domain
+	default:
+		if freeMail != "" {
+			x.start("Ownership: ")
+			x.text(freeMail)
+			x.add(" is a free-mail domain and never establishes ownership, so the company name identifies the account.")
+			x.end()
+		}
+		if ck := lead.CompanyKey(l.Company); ck != "" {
+			ownerID, found = s.Owners[ck]
+			key = "company " + strconv.Quote(l.Company)
+		}
+	}
+
+	if key == "" {
+		x.line("Ownership: the lead names no company domain or company name, so no owner can be on record.")
+		return c, -1, false
+	}
+	if !found || ownerID == "" {
+		x.start("Ownership: no owner on record for ")
+		x.text(key)
+		x.add(".")
+		x.end()
+		return c, -1, false
+	}
+
+	i := e.plan.RepIndex(ownerID)
+	if i < 0 {
+		x.start("Ownership: ")
+		x.text(key)
+		x.add(" is owned by ")
+		x.text(ownerID)
+		x.add(", who is not in the plan; the rules decide instead.")
+		x.end()
+		e.escalate(d, "Account "+key+" is owned by "+strconv.Quote(ownerID)+", who is not in the plan; assign the account to a current rep.")
+		return c, -1, false
+	}
+
+	x.start("Ownership: ")
+	x.text(key)
+	x.add(" is owned by ")
+	x.add(e.reps[i].id)
+	x.add("; an owned account goes to its owner whatever rule would match.")
+	x.end()
+	return c, i, true
+}
+
+// referral applies step 2.
+func (e *Engine) referral(l *lead.Lead, s *State, x *explainer, d *Decision) (int, bool) {
+	if l.Referrer == "" {
+		return -1, false
+	}
+
+	var ownerID string
+	var found bool
+	if rd := plan.ReferrerDomain(l.Referrer); rd != "" {
+		var keyBuf [maxKeyLength]byte
+		ownerID, found = s.Customers[string(lead.AppendDomainKey(keyBuf[:0], rd))]
+	}
+	if !found {
+		if ck := lead.CompanyKey(l.Referrer); ck != "" {
+			ownerID, found = s.Customers[ck]
+		}
+	}
+
+	if !found || ownerID == "" {
+		x.start("Referral: ")
+		x.quoted(l.Referrer)
+		x.add(" is not a known customer, so the rules decide.")
+		x.end()
+		return -1, false
+	}
+
+	i := e.plan.RepIndex(ownerID)
+	if i < 0 {
+		x.start("Referral: customer ")
+		x.quoted(l.Referrer)
+		x.add(" is owned by ")
+		x.text(ownerID)
+		x.add(", who is not in the plan; the rules decide instead.")
+		x.end()
+		e.escalate(d, "Referring customer "+strconv.Quote(l.Referrer)+" is owned by "+strconv.Quote(ownerID)+", who is not in the plan; assign the customer to a current rep.")
+		return -1, false
+	}
+
+	x.start("Referral: referred by customer ")
+	x.quoted(l.Referrer)
+	x.add(", owned by ")
+	x.add(e.reps[i].id)
+	x.add("; referrals go to the customer's owner.")
+	x.end()
+	return i, true
+}
+
+// match applies steps 3 and 4 and the fallback.
+func (e *Engine) match(l *lead.Lead, x *explainer) choice {
+	var values leadValues
+	e.readValues(l, &values)
+
+	for i := range e.rules {
+		r := &e.rules[i]
+		if !values.matches(&r.when) {
+			continue
+		}
+		x.line(r.matched)
+		return choice{zone: ZonePrimary, rule: r.id, target: r.target, ignoreCapacity: r.ignoreCapacity, zoneIndex: -1}
+	}
+	if len(e.rules) > 0 {
+		x.line("Rules: no primary-zone rule matched.")
+	}
+
+	for i := range e.zones {
+		z := &e.zones[i]
+		if !values.matches(&z.when) {
+			continue
+		}
+		x.line(z.matched)
+		return choice{zone: ZoneCollaborative, rule: z.id, target: z.members, zoneIndex: i}
+	}
+
+	x.line("Fallback: no rule or collaborative zone matched; this is a coverage gap in the plan.")
+	return choice{zone: ZoneFallback, rule: "fallback", target: e.fallback, zoneIndex: -1}
+}
+
+// leadValues holds a lead's condition inputs: each text field as its
+// dictionary number (-1 when no condition names the value).
+type leadValues struct {
+	text      [textFieldCount]int
+	employees float64
+	potential float64
+}
+
+func (e *Engine) readValues(l *lead.Lead, v *leadValues) {
+	fields := [textFieldCount]string{
+		textSource:   l.Source,
+		textIndustry: l.Industry,
+		textCountry:  l.Country,
+		textRegion:   l.Region,
+	}
+
+	var buf [128]byte
+	for f, s := range fields {
+		v.text[f] = -1
+		if s == "" {
+			continue
+		}
+		folded := plan.AppendFolded(buf[:0], s)
+		if id, ok := e.dictionaries[f][string(folded)]; ok {
+			v.text[f] = id
+		}
+	}
+	v.employees = float64(l.Employees)
+	v.potential = l.Potential
+}
+
+func (v *leadValues) matches(c *compiledConditions) bool {
+	for f, accepted := range c.text {
+		if accepted == nil {
+			continue
+		}
+		id := v.text[f]
+		if id < 0 || id >= len(accepted) || !accepted[id] {
+			return false
+		}
+	}
+	if c.employees != nil && !c.employees.Contains(v.employees) {
+		return false
+	}
+	if c.potential != nil && !c.potential.Contains(v.potential) {
+		return false
+	}
+	return true
+}
+
+func (e *Engine) escalate(d *Decision, reason string) {
+	if d.Escalation != nil {
+		d.Escalation = &Escalation{To: e.escalateTo, Reason: d.Escalation.Reason + " " + reason}
+		return
+	}
+	d.Escalation = &Escalation{To: e.escalateTo, Reason: reason}
+}
