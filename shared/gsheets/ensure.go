@@ -19,7 +19,7 @@ const minColumns = 26
 // reads the spreadsheet and writes nothing.
 //
 // It makes at most four requests: spreadsheets.get, one values.batchGet of
-// the existing header rows, one batchUpdate that adds tabs and widens
+// the existing tabs, one batchUpdate that adds tabs and widens
 // tabs too narrow for their headers, and one values.batchUpdate that
 // writes the headers.
 func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
@@ -32,7 +32,7 @@ func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
 		return err
 	}
 
-	current, err := b.readHeaderRows(ctx, tabs, existing)
+	current, err := b.readExistingTabs(ctx, tabs, existing)
 	if err != nil {
 		return err
 	}
@@ -57,13 +57,15 @@ func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
 			continue
 		}
 
-		row := current[strings.ToLower(tab.Name)]
-		missing := missingHeaders(row, tab.Headers)
+		values := current[strings.ToLower(tab.Name)]
+		missing := missingHeaders(values.headers, tab.Headers)
 		if len(missing) == 0 {
 			continue
 		}
 
-		start := lastNonEmpty(row) + 1
+		// New headers go right of every used column, not only right of
+		// the last header, so none lands above a rep's values.
+		start := values.width()
 		if need := int64(start + len(missing)); need > props.GridProperties.ColumnCount {
 			structure = append(structure, &sheets.Request{AppendDimension: &sheets.AppendDimensionRequest{
 				SheetId:   props.SheetId,
@@ -87,7 +89,9 @@ func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
 	return b.writeHeaders(ctx, writes)
 }
 
-// checkTabs rejects a tab list that could not be created as given.
+// checkTabs rejects a tab list that could not be created as given: a
+// blank or repeated tab name, a tab without headers, or a header listed
+// twice (headers match ignoring case and surrounding spaces).
 func checkTabs(tabs []sheet.Tab) error {
 	seen := map[string]bool{}
 	for i, tab := range tabs {
@@ -97,8 +101,21 @@ func checkTabs(tabs []sheet.Tab) error {
 			return fmt.Errorf("gsheets: ensure tabs: %w: tab %d of %d has no name", sheet.ErrInvalid, i+1, len(tabs))
 		case seen[name]:
 			return fmt.Errorf("gsheets: ensure tabs: %w: tab %q is listed twice (tab names ignore case)", sheet.ErrInvalid, tab.Name)
+		case len(tab.Headers) == 0:
+			return fmt.Errorf("gsheets: ensure tabs: %w: tab %q has no headers", sheet.ErrInvalid, tab.Name)
 		}
 		seen[name] = true
+
+		for j, header := range tab.Headers {
+			if strings.TrimSpace(header) == "" {
+				return fmt.Errorf("gsheets: ensure tabs: %w: header %d of tab %q is blank", sheet.ErrInvalid, j+1, tab.Name)
+			}
+			for _, earlier := range tab.Headers[:j] {
+				if sheet.HeaderMatches(earlier, header) {
+					return fmt.Errorf("gsheets: ensure tabs: %w: tab %q lists header %q twice (headers ignore case and spaces)", sheet.ErrInvalid, tab.Name, header)
+				}
+			}
+		}
 	}
 	return nil
 }
@@ -134,18 +151,18 @@ func (b *Book) loadSheets(ctx context.Context) (map[string]*sheets.SheetProperti
 	return out, nil
 }
 
-// readHeaderRows reads row 1 of each listed tab that exists, in one
+// readExistingTabs reads every listed tab that exists, in one
 // values.batchGet, by lower-case title.
-func (b *Book) readHeaderRows(ctx context.Context, tabs []sheet.Tab, existing map[string]*sheets.SheetProperties) (map[string][]string, error) {
+func (b *Book) readExistingTabs(ctx context.Context, tabs []sheet.Tab, existing map[string]*sheets.SheetProperties) (map[string]tabValues, error) {
 	var titles, ranges []string
 	for _, tab := range tabs {
 		if props, ok := existing[strings.ToLower(tab.Name)]; ok {
 			titles = append(titles, props.Title)
-			ranges = append(ranges, a1Tab(props.Title)+"!1:1")
+			ranges = append(ranges, a1Tab(props.Title))
 		}
 	}
 
-	out := map[string][]string{}
+	out := map[string]tabValues{}
 	if len(ranges) == 0 {
 		return out, nil
 	}
@@ -154,24 +171,17 @@ func (b *Book) readHeaderRows(ctx context.Context, tabs []sheet.Tab, existing ma
 	defer cancel()
 	resp, err := b.svc.Spreadsheets.Values.BatchGet(b.spreadsheetID).
 		Ranges(ranges...).
+		MajorDimension("ROWS").
 		Context(ctx).
 		Do()
 	if err != nil {
-		return nil, wrapError(fmt.Sprintf("read the header rows of %d tabs", len(ranges)), err)
+		return nil, wrapError(fmt.Sprintf("read %d existing tabs", len(ranges)), err)
 	}
 
 	for i, valueRange := range resp.ValueRanges {
-		if i >= len(titles) {
-			break
+		if i < len(titles) {
+			out[strings.ToLower(titles[i])] = newTabValues(valueRange.Values)
 		}
-
-		var row []string
-		if len(valueRange.Values) > 0 {
-			for _, value := range valueRange.Values[0] {
-				row = append(row, fmt.Sprint(value))
-			}
-		}
-		out[strings.ToLower(titles[i])] = row
 	}
 	return out, nil
 }
@@ -192,15 +202,6 @@ func missingHeaders(row, want []string) []string {
 		}
 	}
 	return missing
-}
-
-func lastNonEmpty(row []string) int {
-	for i := len(row) - 1; i >= 0; i-- {
-		if strings.TrimSpace(row[i]) != "" {
-			return i
-		}
-	}
-	return -1
 }
 
 func headerWrite(title string, startCol int, headers []string) *sheets.ValueRange {

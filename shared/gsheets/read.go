@@ -35,8 +35,13 @@ func (b *Book) readTab(ctx context.Context, tab string) (tabValues, error) {
 		return tabValues{}, wrapError(fmt.Sprintf("read tab %q", tab), err)
 	}
 
+	return newTabValues(resp.Values), nil
+}
+
+// newTabValues splits the rows of a values.get into headers and data rows.
+func newTabValues(values [][]any) tabValues {
 	var out tabValues
-	for i, row := range resp.Values {
+	for i, row := range values {
 		texts := make([]string, len(row))
 		for j, value := range row {
 			texts[j] = fmt.Sprint(value)
@@ -47,7 +52,17 @@ func (b *Book) readTab(ctx context.Context, tab string) (tabValues, error) {
 		}
 		out.rows = append(out.rows, texts)
 	}
-	return out, nil
+	return out
+}
+
+// width returns the number of columns up to the last one with a value in
+// any row, the header row included.
+func (v tabValues) width() int {
+	width := len(v.headers)
+	for _, row := range v.rows {
+		width = max(width, len(row))
+	}
+	return width
 }
 
 // column returns the 0-based index of the first column whose header

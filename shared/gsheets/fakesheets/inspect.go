@@ -166,3 +166,42 @@ func (s *Server) MoveColumn(title string, from, to int) error {
 	sh.formats, sh.formatStart = formats, starts
 	return nil
 }
+
+// ReplaceSheet clears a sheet of SpreadsheetID, creating it when missing,
+// and writes rows from A1 as SetValues does, as a rep who retypes a tab.
+func (s *Server) ReplaceSheet(title string, rows [][]any) error {
+	s.mu.Lock()
+	book := s.spreadsheets[SpreadsheetID]
+	sh := book.sheetByTitle(title)
+	if sh == nil {
+		sh = newSheet(book.nextID*1000003, title, len(book.sheets))
+		book.nextID++
+		book.sheets = append(book.sheets, sh)
+	}
+	sh.rows = nil
+	s.mu.Unlock()
+
+	return s.SetValues(title, "A1", rows)
+}
+
+// Text returns the cells of a sheet of SpreadsheetID as the sheet shows
+// them (FORMATTED_VALUE), row 1 first, without trailing blank cells and
+// trailing blank rows; nil for a missing sheet.
+func (s *Server) Text(title string) [][]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	sh := s.spreadsheets[SpreadsheetID].sheetByTitle(title)
+	if sh == nil {
+		return nil
+	}
+
+	last := sh.lastRow()
+	out := make([][]string, last+1)
+	for row := 0; row <= last; row++ {
+		for _, value := range rowOf(sh, row, 0, sh.columnCount-1, "FORMATTED_VALUE") {
+			out[row] = append(out[row], fmt.Sprint(value))
+		}
+	}
+	return out
+}
