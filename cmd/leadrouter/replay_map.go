@@ -22,9 +22,9 @@ import (
 //	constants:          # fields sent with the same value on every row
 //	  form: xeducation
 //	blank: [Select]     # values that mean "not given", in any column
-//	values:             # per column, values to replace before use
-//	  Lead Source:
-//	    google: Google
+//	values:             # per field, values to replace before sending
+//	  source:
+//	    Olark Chat: chat
 //
 // Field names are those the intake accepts, including its aliases; a name
 // it does not know is stored as an extra attribute of the lead.
@@ -88,6 +88,11 @@ func loadMapping(path string) (*replayMapping, error) {
 			problems = append(problems, fmt.Sprintf("%s is both in fields and in constants; keep one", field))
 		}
 	}
+	for field := range m.Values {
+		if _, ok := m.Fields[field]; !ok {
+			problems = append(problems, fmt.Sprintf("values.%s names no field of fields; values are keyed by field, such as values: {source: {Olark Chat: chat}}", field))
+		}
+	}
 	if len(problems) > 0 {
 		sort.Strings(problems)
 		return nil, fmt.Errorf("mapping %s:\n  %s", path, strings.Join(problems, "\n  "))
@@ -119,11 +124,6 @@ func (m *replayMapping) bind(header []string) error {
 			}
 		}
 	}
-	for column := range m.Values {
-		if _, ok := m.columns[column]; !ok {
-			missing = append(missing, fmt.Sprintf("%q (in values)", column))
-		}
-	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
 		return fmt.Errorf("the CSV header has no column %s; its columns are %q", strings.Join(missing, ", "), header)
@@ -140,7 +140,7 @@ func (m *replayMapping) lead(record []string) map[string]string {
 
 	for field, columns := range m.Fields {
 		for _, column := range columns {
-			value := m.value(column, record)
+			value := m.value(field, column, record)
 			if value != "" {
 				out[field] = value
 				break
@@ -150,20 +150,20 @@ func (m *replayMapping) lead(record []string) map[string]string {
 	return out
 }
 
-// value returns the cleaned value of a column: trimmed, mapped through
-// values, and "" when it is one of the blank markers.
-func (m *replayMapping) value(column string, record []string) string {
+// value returns the cleaned value of a column for a field: trimmed, "" when
+// it is one of the blank markers, else mapped through the field's values.
+func (m *replayMapping) value(field, column string, record []string) string {
 	i := m.columns[column]
 	if i >= len(record) {
 		return ""
 	}
 
 	value := strings.TrimSpace(record[i])
-	if replacement, ok := m.Values[column][value]; ok {
-		value = strings.TrimSpace(replacement)
-	}
 	if m.blank[strings.ToLower(value)] {
 		return ""
+	}
+	if replacement, ok := m.Values[field][value]; ok {
+		value = strings.TrimSpace(replacement)
 	}
 	return value
 }
