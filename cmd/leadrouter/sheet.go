@@ -27,7 +27,7 @@ var openSpreadsheet = func(ctx context.Context, spreadsheetID string, credential
 }
 
 // headerReader is implemented by books that can return a tab's header
-// row, which lets sheet init say what it is about to create.
+// row, which lets sheet init report what it is about to create.
 type headerReader interface {
 	Headers(ctx context.Context, tab string) ([]string, error)
 }

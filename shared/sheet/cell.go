@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// CellKind says how a Book stores a value.
+// CellKind is the way a Book stores a value.
 type CellKind int
 
 // Cell kinds.
@@ -67,11 +67,16 @@ type Cell struct {
 }
 
 // NewCell checks the value v for the column under header and converts it
-// for storage. Accepted values are nil (Blank); a string (Text), which must
-// be valid UTF-8 of at most MaxCellText UTF-16 code units; an int or int64
-// of at most 2^53 in magnitude, or a finite float64 (Number); and a
-// time.Time between 1900-03-01 and 9999-12-31 (DateTime). Anything else is
-// an ErrInvalid error that names the header and the value's type.
+// for storage. It accepts:
+//
+//   - nil, as Blank;
+//   - a string of valid UTF-8 with at most MaxCellText UTF-16 code units,
+//     as Text;
+//   - an int or int64 of at most 2^53 in magnitude, or a finite float64,
+//     as Number;
+//   - a time.Time from 1900-03-01 to 9999-12-31, as DateTime.
+//
+// Anything else is an ErrInvalid error that names the header and the value.
 func NewCell(header string, v any) (Cell, error) {
 	switch value := v.(type) {
 	case nil:
@@ -82,7 +87,7 @@ func NewCell(header string, v any) (Cell, error) {
 			return Cell{}, fmt.Errorf("%w: value for %q is not valid UTF-8; send UTF-8 text", ErrInvalid, header)
 		}
 		if units := utf16Length(value); units > MaxCellText {
-			return Cell{}, fmt.Errorf("%w: value for %q has %d characters; a cell holds at most %d", ErrInvalid, header, units, MaxCellText)
+			return Cell{}, fmt.Errorf("%w: value for %q has %d characters, over the maximum of %d per cell; shorten it", ErrInvalid, header, units, MaxCellText)
 		}
 		return Cell{Kind: Text, Text: value}, nil
 
@@ -93,7 +98,7 @@ func NewCell(header string, v any) (Cell, error) {
 
 	case float64:
 		if math.IsNaN(value) || math.IsInf(value, 0) {
-			return Cell{}, fmt.Errorf("%w: value for %q is %v; a cell holds finite numbers only", ErrInvalid, header, value)
+			return Cell{}, fmt.Errorf("%w: value for %q is %v; only finite numbers are accepted", ErrInvalid, header, value)
 		}
 		return Cell{Kind: Number, Number: value}, nil
 
@@ -111,7 +116,7 @@ func NewCell(header string, v any) (Cell, error) {
 
 func integerCell(header string, value int64) (Cell, error) {
 	if value > maxExactInteger || value < -maxExactInteger {
-		return Cell{}, fmt.Errorf("%w: value for %q is %d; a cell holds integers up to 2^53 exactly, so send larger ones as text", ErrInvalid, header, value)
+		return Cell{}, fmt.Errorf("%w: value for %q is %d, beyond 2^53 in magnitude, which a sheet number cannot store exactly; send it as text", ErrInvalid, header, value)
 	}
 	return Cell{Kind: Number, Number: float64(value)}, nil
 }

@@ -56,10 +56,10 @@ func LeadRow(rec store.Record, loc *time.Location) Row {
 	return row
 }
 
-// RoutingReason joins the steps of a decision's explanation into one cell:
-// blank steps are dropped and the rest are separated by "; ", with the
-// final full stop of every step but the last removed so that the cell
-// reads as one sentence.
+// RoutingReason joins the steps of a decision's explanation into one cell.
+// Blank steps are dropped and the rest are separated by "; ". Every step
+// but the last loses its final full stop, so the cell reads as one
+// sentence.
 func RoutingReason(steps []string) string {
 	kept := make([]string, 0, len(steps))
 	for _, step := range steps {

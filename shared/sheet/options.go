@@ -7,9 +7,9 @@ import (
 )
 
 // Writer defaults. The Sheets API allows 60 read and 60 write requests a
-// minute per user, and the service account is one user
-// (developers.google.com/sheets/api/limits); staying at 50 leaves room for
-// the sheet sync and for a person running `leadrouter sheet init`.
+// minute per user (developers.google.com/sheets/api/limits), and the
+// service account is one user. Staying at 50 leaves room for the sheet
+// sync and for a person running `leadrouter sheet init`.
 const (
 	DefaultBatchSize       = 200
 	MaxBatchSize           = 1000
@@ -49,7 +49,7 @@ type Options struct {
 	// ReadsPerMinute caps the Lead ID column reads (and EnsureTabs calls)
 	// that start in any one minute; DefaultReadsPerMinute by default.
 	ReadsPerMinute int
-	// Retry says how throttled and unavailable requests are retried.
+	// Retry sets how throttled and unavailable requests are retried.
 	Retry RetryPolicy
 	// OnRetry, when set, is called before each wait for a retry with the
 	// failed operation, the error, the attempt that failed (1 for the

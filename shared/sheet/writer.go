@@ -65,12 +65,14 @@ func NewWriter(outbox Outbox, book Book, opts Options) *Writer {
 }
 
 // Drain writes the rows of every pending lead of the outbox, a batch of
-// Options.BatchSize at a time: it reads the pending leads, skips those
-// whose Lead ID is already in the sheet, appends the rest in one request
-// and marks the whole batch written. It stops when the outbox returns
-// fewer leads than a batch, and at the first error, which it returns with
-// the number of rows appended so far. Leads of a failed batch stay in the
-// outbox for the next Drain.
+// Options.BatchSize at a time. For each batch it reads the pending leads,
+// skips those whose Lead ID is already in the sheet, appends the rest in
+// one request and marks the whole batch written.
+//
+// Drain stops when the outbox returns fewer leads than a batch. At the
+// first error it stops and returns the error with the number of rows
+// appended so far, and the leads of the failed batch stay in the outbox
+// for the next Drain.
 func (w *Writer) Drain(ctx context.Context) (written int, err error) {
 	if w.outbox == nil || w.book == nil {
 		return 0, errors.New("sheet: writer needs an outbox and a book; build it with NewWriter")

@@ -161,7 +161,7 @@ func placeRows(grid [][]string, tab string, rows []sheet.Row) ([]placedCell, err
 }
 
 // findHeader returns the 0-based column of header in the first row of
-// grid, or a sheet.ErrInvalid error that says how to add it.
+// grid, or a sheet.ErrInvalid error that explains how to add the header.
 func findHeader(grid [][]string, tab, header string) (int, error) {
 	if strings.TrimSpace(header) == "" {
 		return 0, fmt.Errorf("%w: blank header on tab %q", sheet.ErrInvalid, tab)

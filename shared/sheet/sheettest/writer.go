@@ -513,7 +513,7 @@ type faultCall struct {
 	ids    []string
 }
 
-// faultBook passes calls to Book, failing them as fault says: before is
+// faultBook passes calls to Book, failing them as fault decides: before is
 // returned without calling Book, after is returned once Book succeeded,
 // as when a response is lost after the change took effect.
 type faultBook struct {
