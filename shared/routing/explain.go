@@ -16,21 +16,21 @@ const maxQuotedText = 80
 // buffer, so that a decision costs two allocations for its explanation
 // however many lines it has: the buffer and the slice of lines, which are
 // substrings of it.
+//
+// The start and end offsets of the first lines live in a fixed array and
+// the rest in a slice, so that the explainer holds no pointer into itself
+// and stays on the caller's stack.
 type explainer struct {
 	b         strings.Builder
 	lineStart int
-	bounds    [][2]int
-	boundsArr [24][2]int
-}
-
-func newExplainer() explainer {
-	return explainer{}
+	fixed     [24][2]int
+	count     int
+	more      [][2]int
 }
 
 // start begins a line with s.
 func (x *explainer) start(s string) {
-	if x.bounds == nil {
-		x.bounds = x.boundsArr[:0]
+	if x.b.Cap() == 0 {
 		x.b.Grow(640)
 	}
 	x.lineStart = x.b.Len()
@@ -83,7 +83,21 @@ func (x *explainer) time(t time.Time, loc *time.Location) {
 
 // end closes the line begun by start.
 func (x *explainer) end() {
-	x.bounds = append(x.bounds, [2]int{x.lineStart, x.b.Len()})
+	bound := [2]int{x.lineStart, x.b.Len()}
+	if x.count < len(x.fixed) {
+		x.fixed[x.count] = bound
+	} else {
+		x.more = append(x.more, bound)
+	}
+	x.count++
+}
+
+// bound returns the offsets of line i.
+func (x *explainer) bound(i int) [2]int {
+	if i < len(x.fixed) {
+		return x.fixed[i]
+	}
+	return x.more[i-len(x.fixed)]
 }
 
 // line writes a whole line.
@@ -98,7 +112,8 @@ func (x *explainer) line(s string) {
 func (x *explainer) since(mark int, prefix string) string {
 	var parts []string
 	all := x.b.String()
-	for _, bd := range x.bounds {
+	for i := 0; i < x.count; i++ {
+		bd := x.bound(i)
 		if bd[0] < mark {
 			continue
 		}
@@ -115,8 +130,9 @@ func (x *explainer) mark() int {
 // lines returns the lines written.
 func (x *explainer) lines() []string {
 	all := x.b.String()
-	out := make([]string, len(x.bounds))
-	for i, bd := range x.bounds {
+	out := make([]string, x.count)
+	for i := range out {
+		bd := x.bound(i)
 		out[i] = all[bd[0]:bd[1]]
 	}
 	return out

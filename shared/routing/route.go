@@ -65,7 +65,7 @@ func (e *Engine) Route(l *lead.Lead, s *State, now time.Time) Decision {
 	if s == nil {
 		s = &State{}
 	}
-	x := newExplainer()
+	var x explainer
 	var d Decision
 
 	c, owner, ok := e.ownership(l, s, &x, &d)

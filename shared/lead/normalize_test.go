@@ -1,0 +1,197 @@
+package lead
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestNormalizeDomain(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "acme.com", "acme.com"},
+		{"upper case", "ACME.Com", "acme.com"},
+		{"www prefix", "www.acme.com", "acme.com"},
+		{"scheme path query port", "HTTPS://www.Acme.com:443/pricing?x=1#top", "acme.com"},
+		{"scheme-relative", "//acme.com/x", "acme.com"},
+		{"trailing dot", "acme.com.", "acme.com"},
+		{"surrounding spaces", "  acme.co.uk \n", "acme.co.uk"},
+		{"subdomain kept", "eu.acme.com", "eu.acme.com"},
+		{"email gives domain", "bob@acme.com", "acme.com"},
+		{"user info", "http://user:pw@acme.com/", "acme.com"},
+		{"idn to punycode", "münchen.de", "xn--mnchen-3ya.de"},
+		{"punycode unchanged", "xn--mnchen-3ya.de", "xn--mnchen-3ya.de"},
+		{"idn upper case", "MÜNCHEN.DE", "xn--mnchen-3ya.de"},
+		{"empty", "", ""},
+		{"spaces only", "   ", ""},
+		{"single label", "localhost", ""},
+		{"ipv4", "192.168.1.10", ""},
+		{"ipv6", "http://[::1]:8080/", ""},
+		{"space inside", "acme corp.com", ""},
+		{"underscore", "my_site.com", ""},
+		{"leading hyphen label", "-acme.com", ""},
+		{"empty label", "acme..com", ""},
+		{"only dots", "...", ""},
+		{"label too long", strings.Repeat("a", 64) + ".com", ""},
+		{"domain too long", strings.Repeat("abcdefghi.", 26) + "com", ""},
+		{"www alone", "www.", ""},
+		{"non-numeric port kept invalid", "acme.com:http", ""},
+		{"invalid idn", "ex\u200dample.com", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := NormalizeDomain(tt.in); got != tt.want {
+				t.Errorf("NormalizeDomain(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDomainFromEmail(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "bob@acme.com", "acme.com"},
+		{"upper case", "Bob@ACME.COM", "acme.com"},
+		{"display name", "Bob Smith <bob@acme.com>", "acme.com"},
+		{"idn", "jörg@müller.de", "xn--mller-kva.de"},
+		{"no at", "bob.acme.com", ""},
+		{"no local part", "@acme.com", ""},
+		{"no domain", "bob@", ""},
+		{"single label domain", "bob@localhost", ""},
+		{"url after at", "bob@acme.com/path", ""},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DomainFromEmail(tt.in); got != tt.want {
+				t.Errorf("DomainFromEmail(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeCompany(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "Acme", "acme"},
+		{"inc with comma", "ACME, Inc.", "acme"},
+		{"llc", "Acme LLC", "acme"},
+		{"ltd", "Acme Widgets Ltd.", "acme widgets"},
+		{"gmbh and co kg", "Müller GmbH & Co. KG", "muller"},
+		{"s.a.", "Grupo Bimbo S.A.", "grupo bimbo"},
+		{"s.a. de c.v. keeps de cv", "Acme S.A. de C.V.", "acme sa de cv"},
+		{"ampersand", "Johnson & Johnson", "johnson and johnson"},
+		{"apostrophe", "McDonald's Corporation", "mcdonalds"},
+		{"accents", "Société Générale", "societe generale"},
+		{"full width", "ＡＣＭＥ", "acme"},
+		{"sharp s", "Straße GmbH", "strasse"},
+		{"extra spaces", "  Acme   Widgets  ", "acme widgets"},
+		{"suffix only kept", "Limited", "limited"},
+		{"two suffixes", "Acme Holdings Ltd", "acme"},
+		{"non latin", "株式会社トヨタ", "株式会社トヨタ"},
+		{"greek", "ΑΛΦΑ", "αλφα"},
+		{"digits", "3M Company", "3m"},
+		{"punctuation only", "!!!", ""},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := NormalizeCompany(tt.in); got != tt.want {
+				t.Errorf("NormalizeCompany(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeCompanyCapsLength(t *testing.T) {
+	got := NormalizeCompany(strings.Repeat("é", 500))
+	if len(got) > maxCompanyLength {
+		t.Errorf("len = %d, want at most %d", len(got), maxCompanyLength)
+	}
+	if !utf8.ValidString(got) {
+		t.Errorf("result %q is not valid UTF-8", got)
+	}
+}
+
+func TestAccountKeys(t *testing.T) {
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"domain key", DomainKey("WWW.Acme.com"), "domain:acme.com"},
+		{"domain key of garbage", DomainKey("not a domain"), ""},
+		{"company key", CompanyKey("Acme, Inc."), "company:acme"},
+		{"company key of punctuation", CompanyKey("--"), ""},
+		{"append domain key", string(AppendDomainKey(nil, "acme.com")), "domain:acme.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeDomainNormalInputDoesNotAllocate(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() {
+		_ = NormalizeDomain("acme.com")
+		_ = DomainFromEmail("bob@acme.com")
+	})
+	if allocs != 0 {
+		t.Errorf("allocations = %v, want 0", allocs)
+	}
+}
+
+// FuzzNormalizeDomain checks that any input gives "" or a domain that is
+// already normal, and that normalising twice changes nothing.
+func FuzzNormalizeDomain(f *testing.F) {
+	for _, seed := range []string{
+		"acme.com", "HTTPS://www.Acme.com:443/x?y#z", "münchen.de", "xn--mnchen-3ya.de",
+		"bob@acme.com", "[::1]", "192.168.0.1", "", " ", "a..b", "www.", strings.Repeat("a.", 200),
+		"\xff\xfe", "ｅｘａｍｐｌｅ．ｃｏｍ", "http://", "@", ":", "exa mple.com",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got := NormalizeDomain(in)
+		if got == "" {
+			return
+		}
+		if !isNormalDomain(got) {
+			t.Fatalf("NormalizeDomain(%q) = %q, which is not a normal domain", in, got)
+		}
+		if again := NormalizeDomain(got); again != got {
+			t.Fatalf("NormalizeDomain(%q) = %q, but NormalizeDomain(%q) = %q", in, got, got, again)
+		}
+		_ = DomainFromEmail(in)
+		_ = DomainKey(in)
+	})
+}
+
+// FuzzNormalizeCompany checks that any input gives valid UTF-8 within the
+// length cap, and that normalising twice changes nothing.
+func FuzzNormalizeCompany(f *testing.F) {
+	for _, seed := range []string{
+		"ACME, Inc.", "Müller GmbH & Co. KG", "株式会社トヨタ", "ＡＣＭＥ", "", " ", "Inc",
+		"\xff\xfe", "a\u0301", strings.Repeat("Ltd ", 100), "İstanbul A.Ş.", "ǅ",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got := NormalizeCompany(in)
+		if !utf8.ValidString(got) {
+			t.Fatalf("NormalizeCompany(%q) = %q, not valid UTF-8", in, got)
+		}
+		if len(got) > maxCompanyLength {
+			t.Fatalf("NormalizeCompany(%q) has %d bytes, over %d", in, len(got), maxCompanyLength)
+		}
+		if again := NormalizeCompany(got); again != got {
+			t.Fatalf("NormalizeCompany(%q) = %q, but NormalizeCompany(%q) = %q", in, got, got, again)
+		}
+	})
+}
