@@ -48,6 +48,10 @@ type Options struct {
 	WritesPerMinute int
 	// ReadsPerMinute caps the Lead ID column reads (and EnsureTabs calls)
 	// that start in any one minute; DefaultReadsPerMinute by default.
+	//
+	// NOTE: both caps count Book calls. An adapter that makes more than
+	// one API request per call, as an Append that reads the tab first
+	// does, spends more of Google's quota than the caps show.
 	ReadsPerMinute int
 	// Retry sets how throttled and unavailable requests are retried.
 	Retry RetryPolicy
