@@ -17,7 +17,7 @@ import (
 
 var testNow = time.Date(2026, 12, 4, 9, 15, 0, 0, time.UTC)
 
-func newTestHandler(t *testing.T, st Store, change ...func(*Deps)) *Handler {
+func newTestHandler(t testing.TB, st Store, change ...func(*Deps)) *Handler {
 	t.Helper()
 
 	var n atomic.Int64
