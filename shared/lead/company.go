@@ -50,7 +50,9 @@ func NormalizeCompany(name string) string {
 		return ""
 	}
 
-	decomposed := norm.NFKD.String(name)
+	// Invalid bytes become spaces first: decomposition skips a character
+	// that follows them, which would make a second pass change the result.
+	decomposed := norm.NFKD.String(strings.ToValidUTF8(name, " "))
 	folded := foldCompany.String(decomposed)
 
 	var b strings.Builder
@@ -70,9 +72,11 @@ func NormalizeCompany(name string) string {
 		}
 	}
 
-	words := strings.Fields(b.String())
-	words = trimLegalSuffixes(words)
-	return truncateUTF8(strings.Join(words, " "), maxCompanyLength)
+	// Truncate before trimming legal forms, so that a cut that ends in
+	// "Ltd" is trimmed too and normalising a result again changes nothing.
+	joined := truncateUTF8(strings.Join(strings.Fields(b.String()), " "), maxCompanyLength)
+	words := trimLegalSuffixes(strings.Fields(joined))
+	return strings.Join(words, " ")
 }
 
 // trimLegalSuffixes drops legal-form words from the end, and an "and" that

@@ -23,7 +23,8 @@ const (
 // leading "www." and a trailing dot are removed ("HTTPS://www.Acme.com:443/x"
 // becomes "acme.com"), and an email address gives its domain.
 //
-// Internationalised names are returned in their ASCII (punycode) form, so
+// Only one leading "www." is removed, and only when a domain of two or
+// more labels remains. Internationalised names are returned in their ASCII (punycode) form, so
 // "münchen.de" and "xn--mnchen-3ya.de" give the same result. IP addresses,
 // single-label names such as "localhost", and names that break the DNS
 // host-name rules give "".
@@ -47,9 +48,14 @@ func NormalizeDomain(s string) string {
 
 	host = strings.ToLower(host)
 	host = strings.TrimSuffix(host, ".")
-	host = strings.TrimPrefix(host, "www.")
 	if !isNormalDomain(host) {
 		return ""
+	}
+
+	// "www." goes only when a domain remains, so "www.com" stays whole and
+	// normalising a result again changes nothing.
+	if rest, ok := strings.CutPrefix(host, "www."); ok && isNormalDomain(rest) {
+		host = rest
 	}
 	return host
 }

@@ -89,9 +89,13 @@ func parseAbsencePoint(s string, loc *time.Location) (start, end time.Time, err 
 		return d, time.Date(y, m, day+1, 0, 0, 0, 0, loc), nil
 	}
 
-	s = strings.Replace(s, "t", " ", 1)
+	// A "T" (lower case by now) may join the date and the time.
+	spaced := s
+	if len(s) > 10 && s[10] == 't' {
+		spaced = s[:10] + " " + s[11:]
+	}
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02 15:04:05"} {
-		if d, err := time.ParseInLocation(layout, s, loc); err == nil {
+		if d, err := time.ParseInLocation(layout, spaced, loc); err == nil {
 			return d, d, nil
 		}
 	}
