@@ -22,7 +22,10 @@ import (
 // gap, and a table whose first column is blank shifts every value right.
 // So Append reads the tab first (one values.get, which also gives the
 // headers), computes the first free row, and appends at exactly that row
-// with INSERT_ROWS. The range then holds no data, so the API writes at
+// with INSERT_ROWS. When a Column or Rows call read the same tab within
+// the reuse window (DefaultReadReuse), Append uses that read instead. The
+// sheet writer reads the Lead ID column right before each append, so this
+// saves one request per batch. The range then holds no data, so the API writes at
 // its top-left cell, and INSERT_ROWS adds grid rows there, which never
 // overwrites a cell even when a rep typed into that row a moment before.
 //
@@ -39,9 +42,13 @@ func (b *Book) Append(ctx context.Context, tab string, rows []sheet.Row) error {
 		return nil
 	}
 
-	values, err := b.readTab(ctx, tab)
-	if err != nil {
-		return err
+	values, recent := b.takeRecentRead(tab)
+	if !recent {
+		var err error
+		if values, err = b.readTab(ctx, tab); err != nil {
+			return err
+		}
+		b.forgetRead(tab)
 	}
 
 	grid, dateHeaders, err := layOut(tab, values, rows)

@@ -31,6 +31,10 @@ import (
 
 var _ sheet.Book = (*Book)(nil)
 
+// DefaultReadReuse is how long Append may reuse the tab read of a Column or
+// Rows call on the same tab, unless WithReadReuse sets another bound.
+const DefaultReadReuse = 5 * time.Second
+
 // DefaultRequestTimeout bounds each API request of a Book unless
 // WithRequestTimeout sets another bound. A request that times out is an
 // ErrUnavailable error, because the sheet may yet have applied it.
@@ -42,6 +46,7 @@ type Book struct {
 	svc            *sheets.Service
 	spreadsheetID  string
 	requestTimeout time.Duration
+	readReuse      time.Duration
 
 	mu sync.Mutex
 	// sheetIDs caches the numeric id of each tab by lower-case title,
@@ -50,6 +55,15 @@ type Book struct {
 	// dateColumns records, by lower-case tab title and header, the columns
 	// this Book gave a date-time format, so each gets it once per process.
 	dateColumns map[string]bool
+	// lastReads holds the latest read of each tab, by lower-case title,
+	// for Append to reuse within readReuse.
+	lastReads map[string]tabRead
+}
+
+// tabRead is one read of a tab and when it finished.
+type tabRead struct {
+	values tabValues
+	at     time.Time
 }
 
 // Option configures a Book.
@@ -62,6 +76,14 @@ func WithRequestTimeout(d time.Duration) Option {
 		if d > 0 {
 			b.requestTimeout = d
 		}
+	}
+}
+
+// WithReadReuse sets how long Append may reuse the tab read of an earlier
+// Column or Rows call on the same tab. Zero or less disables the reuse.
+func WithReadReuse(d time.Duration) Option {
+	return func(b *Book) {
+		b.readReuse = max(d, 0)
 	}
 }
 
@@ -82,8 +104,10 @@ func New(svc *sheets.Service, spreadsheetID string, opts ...Option) (*Book, erro
 		svc:            svc,
 		spreadsheetID:  id,
 		requestTimeout: DefaultRequestTimeout,
+		readReuse:      DefaultReadReuse,
 		sheetIDs:       map[string]int64{},
 		dateColumns:    map[string]bool{},
+		lastReads:      map[string]tabRead{},
 	}
 	for _, opt := range opts {
 		opt(b)

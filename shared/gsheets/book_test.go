@@ -18,21 +18,27 @@ import (
 
 // newBook starts a fake Sheets server and returns a Book on it through the
 // real client.
-func newBook(t *testing.T, opts ...gsheets.Option) (*fakesheets.Server, *gsheets.Book) {
-	t.Helper()
+func newBook(tb testing.TB, opts ...gsheets.Option) (*fakesheets.Server, *gsheets.Book) {
+	tb.Helper()
 
 	fake := fakesheets.New()
-	t.Cleanup(fake.Close)
+	tb.Cleanup(fake.Close)
+	return fake, bookOn(tb, fake, opts...)
+}
+
+// bookOn returns a Book on an existing fake through the real client.
+func bookOn(tb testing.TB, fake *fakesheets.Server, opts ...gsheets.Option) *gsheets.Book {
+	tb.Helper()
 
 	svc, err := sheets.NewService(context.Background(), option.WithEndpoint(fake.URL()), option.WithoutAuthentication())
 	if err != nil {
-		t.Fatalf("sheets.NewService: %v", err)
+		tb.Fatalf("sheets.NewService: %v", err)
 	}
 	book, err := gsheets.New(svc, fakesheets.SpreadsheetID, opts...)
 	if err != nil {
-		t.Fatalf("gsheets.New: %v", err)
+		tb.Fatalf("gsheets.New: %v", err)
 	}
-	return fake, book
+	return book
 }
 
 var leadsTab = sheet.Tab{Name: "Leads", Headers: []string{"Lead ID", "Received", "Company", "Potential", "Notes"}}
@@ -524,5 +530,41 @@ func TestNewRejectsMissingService(t *testing.T) {
 
 	if err == nil {
 		t.Error("New(nil) returned no error")
+	}
+}
+
+func TestAppendReusesColumnRead(t *testing.T) {
+	tests := []struct {
+		name      string
+		reuse     time.Duration
+		wantReads int
+	}{
+		{name: "within the window", reuse: time.Minute, wantReads: 1},
+		{name: "reuse disabled", reuse: 0, wantReads: 2},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, book := newBook(t, gsheets.WithReadReuse(tt.reuse))
+			ensure(t, book, leadsTab)
+			fake.ResetCounts()
+
+			if _, err := book.Column(context.Background(), "Leads", "Lead ID"); err != nil {
+				t.Fatalf("Column: %v", err)
+			}
+			for _, id := range []string{"L-1", "L-2"} {
+				if err := book.Append(context.Background(), "Leads", []sheet.Row{{"Lead ID": id}}); err != nil {
+					t.Fatalf("Append %s: %v", id, err)
+				}
+			}
+
+			// The second Append must read again, because the first changed the tab.
+			if got := fake.Count(fakesheets.MethodValuesGet); got != tt.wantReads+1 {
+				t.Errorf("values.get requests = %d, want %d", got, tt.wantReads+1)
+			}
+			if got := fake.Cell("Leads", "A3").Value; got != "L-2" {
+				t.Errorf("A3 = %v, want L-2 below L-1", got)
+			}
+		})
 	}
 }

@@ -3,6 +3,8 @@ package gsheets
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"strings"
 
 	"google.golang.org/api/sheets/v4"
@@ -14,14 +16,15 @@ import (
 const minColumns = 26
 
 // EnsureTabs creates the tabs that are missing, with their header row and
-// row 1 frozen, and appends missing headers after the last header of an
+// row 1 frozen, and writes missing headers right of the used columns of an
 // existing tab. It never moves, renames or clears a cell, so a second run
 // reads the spreadsheet and writes nothing.
 //
-// It makes at most four requests: spreadsheets.get, one values.batchGet of
-// the existing tabs, one batchUpdate that adds tabs and widens
-// tabs too narrow for their headers, and one values.batchUpdate that
-// writes the headers.
+// It makes at most three requests: spreadsheets.get, one values.batchGet
+// of the existing tabs (when any of the listed tabs exists), and one
+// batchUpdate that adds tabs, widens narrow ones and writes headers
+// together. That one write either happens whole or not at all, so no tab
+// is ever left without its headers.
 func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
 	if err := checkTabs(tabs); err != nil {
 		return err
@@ -37,23 +40,30 @@ func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
 		return err
 	}
 
-	// Plan the structural changes and the header writes of every tab.
-	var structure []*sheets.Request
-	var writes []*sheets.ValueRange
+	usedIDs := map[int64]bool{}
+	for _, props := range existing {
+		usedIDs[props.SheetId] = true
+	}
+
+	var requests []*sheets.Request
 	for _, tab := range tabs {
 		props, found := existing[strings.ToLower(tab.Name)]
 		if !found {
-			structure = append(structure, &sheets.Request{AddSheet: &sheets.AddSheetRequest{
-				Properties: &sheets.SheetProperties{
-					Title: tab.Name,
+			// The id is chosen here, so the headers can be written in
+			// the same batchUpdate that adds the tab.
+			id := newSheetID(usedIDs)
+			requests = append(requests,
+				&sheets.Request{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{
+					SheetId:         id,
+					Title:           tab.Name,
+					ForceSendFields: []string{"SheetId"},
 					GridProperties: &sheets.GridProperties{
 						RowCount:       1000,
 						ColumnCount:    int64(max(minColumns, len(tab.Headers))),
 						FrozenRowCount: 1,
 					},
-				},
-			}})
-			writes = append(writes, headerWrite(tab.Name, 0, tab.Headers))
+				}}},
+				headerCells(id, 0, tab.Headers))
 			continue
 		}
 
@@ -67,26 +77,53 @@ func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
 		// the last header, so none lands above a rep's values.
 		start := values.width()
 		if need := int64(start + len(missing)); need > props.GridProperties.ColumnCount {
-			structure = append(structure, &sheets.Request{AppendDimension: &sheets.AppendDimensionRequest{
+			requests = append(requests, &sheets.Request{AppendDimension: &sheets.AppendDimensionRequest{
 				SheetId:   props.SheetId,
 				Dimension: "COLUMNS",
 				Length:    need - props.GridProperties.ColumnCount,
 			}})
 		}
-		writes = append(writes, headerWrite(props.Title, start, missing))
+		requests = append(requests, headerCells(props.SheetId, start, missing))
 	}
 
-	if len(structure) > 0 {
-		resp, err := b.batchUpdate(ctx, fmt.Sprintf("add %d tabs or columns", len(structure)), structure)
-		if err != nil {
-			return err
-		}
-		b.rememberAddedSheets(resp)
-	}
-	if len(writes) == 0 {
+	if len(requests) == 0 {
 		return nil
 	}
-	return b.writeHeaders(ctx, writes)
+	resp, err := b.batchUpdate(ctx, fmt.Sprintf("create tabs and headers (%d requests)", len(requests)), requests)
+	if err != nil {
+		return err
+	}
+	b.rememberAddedSheets(resp)
+	return nil
+}
+
+// newSheetID returns a random sheet id that used lacks and records it.
+// Google accepts any non-negative 32-bit id that the spreadsheet does not
+// use yet.
+func newSheetID(used map[int64]bool) int64 {
+	for {
+		id := rand.Int64N(math.MaxInt32-1) + 1
+		if !used[id] {
+			used[id] = true
+			return id
+		}
+	}
+}
+
+// headerCells writes headers as text on row 1 from the 0-based column
+// start. updateCells with stringValue never parses the text, as RAW does.
+func headerCells(sheetID int64, start int, headers []string) *sheets.Request {
+	cells := make([]*sheets.CellData, len(headers))
+	for i, header := range headers {
+		text := header
+		cells[i] = &sheets.CellData{UserEnteredValue: &sheets.ExtendedValue{StringValue: &text}}
+	}
+
+	return &sheets.Request{UpdateCells: &sheets.UpdateCellsRequest{
+		Start:  &sheets.GridCoordinate{SheetId: sheetID, RowIndex: 0, ColumnIndex: int64(start), ForceSendFields: []string{"SheetId", "RowIndex", "ColumnIndex"}},
+		Rows:   []*sheets.RowData{{Values: cells}},
+		Fields: "userEnteredValue",
+	}}
 }
 
 // checkTabs rejects a tab list that could not be created as given: a
@@ -204,17 +241,6 @@ func missingHeaders(row, want []string) []string {
 	return missing
 }
 
-func headerWrite(title string, startCol int, headers []string) *sheets.ValueRange {
-	values := make([]any, len(headers))
-	for i, header := range headers {
-		values[i] = header
-	}
-
-	start := columnLetter(startCol) + "1"
-	end := columnLetter(startCol+len(headers)-1) + "1"
-	return &sheets.ValueRange{Range: a1Range(title, start, end), Values: [][]any{values}}
-}
-
 func (b *Book) batchUpdate(ctx context.Context, operation string, requests []*sheets.Request) (*sheets.BatchUpdateSpreadsheetResponse, error) {
 	ctx, cancel := b.withTimeout(ctx)
 	defer cancel()
@@ -240,18 +266,4 @@ func (b *Book) rememberAddedSheets(resp *sheets.BatchUpdateSpreadsheetResponse) 
 		props := reply.AddSheet.Properties
 		b.sheetIDs[strings.ToLower(props.Title)] = props.SheetId
 	}
-}
-
-func (b *Book) writeHeaders(ctx context.Context, writes []*sheets.ValueRange) error {
-	ctx, cancel := b.withTimeout(ctx)
-	defer cancel()
-
-	_, err := b.svc.Spreadsheets.Values.BatchUpdate(b.spreadsheetID, &sheets.BatchUpdateValuesRequest{
-		ValueInputOption: "RAW",
-		Data:             writes,
-	}).Context(ctx).Do()
-	if err != nil {
-		return wrapError(fmt.Sprintf("write the headers of %d tabs", len(writes)), err)
-	}
-	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/leadrouter/leadrouter/shared/sheet"
 )
@@ -35,7 +36,34 @@ func (b *Book) readTab(ctx context.Context, tab string) (tabValues, error) {
 		return tabValues{}, wrapError(fmt.Sprintf("read tab %q", tab), err)
 	}
 
-	return newTabValues(resp.Values), nil
+	values := newTabValues(resp.Values)
+	b.mu.Lock()
+	b.lastReads[strings.ToLower(tab)] = tabRead{values: values, at: time.Now()}
+	b.mu.Unlock()
+	return values, nil
+}
+
+// takeRecentRead returns the read of tab made within the reuse window and
+// removes it, or reports false. A read is used once, because the append
+// that uses it changes the tab.
+func (b *Book) takeRecentRead(tab string) (tabValues, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	key := strings.ToLower(tab)
+	read, ok := b.lastReads[key]
+	delete(b.lastReads, key)
+	if !ok || b.readReuse <= 0 || time.Since(read.at) > b.readReuse {
+		return tabValues{}, false
+	}
+	return read.values, true
+}
+
+// forgetRead drops the stored read of tab.
+func (b *Book) forgetRead(tab string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.lastReads, strings.ToLower(tab))
 }
 
 // newTabValues splits the rows of a values.get into headers and data rows.

@@ -186,7 +186,7 @@ func (s *Server) ReplaceSheet(title string, rows [][]any) error {
 
 // Text returns the cells of a sheet of SpreadsheetID as the sheet shows
 // them (FORMATTED_VALUE), row 1 first, without trailing blank cells and
-// trailing blank rows; nil for a missing sheet.
+// trailing blank rows. It returns nil for a missing sheet.
 func (s *Server) Text(title string) [][]string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

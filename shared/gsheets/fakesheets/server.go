@@ -3,15 +3,15 @@
 // google.golang.org/api/sheets/v4 client can be tested against it.
 //
 // It implements spreadsheets.get, spreadsheets.batchUpdate (addSheet,
-// appendDimension and repeatCell with a number format), and
+// appendDimension, updateCells and repeatCell with a number format), and
 // spreadsheets.values.get, batchGet, update, batchUpdate and append. Append finds "the table" from the given range the way
 // Google's guide describes, so blank rows split a table there too. Writes
 // with USER_ENTERED parse a leading "=" as a formula, so a test catches an
 // adapter that lets text become a formula.
 //
-// Tests inject faults (a status on every n-th request, a status after a
-// write was applied, a delay on every response), count requests by method,
-// read cells with the input option that wrote them, and edit cells
+// Tests inject faults: a status on every n-th request, a status after a
+// write was applied, and a delay on every response. They count requests by
+// method, read cells with the input option that wrote them, and edit cells
 // directly to play a rep who moves columns or inserts blank rows.
 package fakesheets
 
@@ -244,8 +244,9 @@ func (s *Server) wait(ctx context.Context) bool {
 	}
 }
 
-// checkFaults advances every fault that covers method and returns the
-// status to answer before applying, or after applying, or zeros.
+// checkFaults advances every fault that covers method. It returns the
+// status to send before applying the request, the status to send after
+// applying it, or zeros.
 func (s *Server) checkFaults(method Method) (before, after int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

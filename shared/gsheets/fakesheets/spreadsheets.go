@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -76,7 +77,8 @@ type repeatCellRequest struct {
 }
 
 // batchUpdate serves spreadsheets.batchUpdate for addSheet,
-// appendDimension and repeatCell (number formats only). As in Google, the requests apply all or none:
+// appendDimension, updateCells (values from a start cell) and repeatCell
+// (number formats only). As in Google, the requests apply all or none:
 // they run against a copy of the sheet list that replaces the original
 // only when every request succeeded.
 func (b *spreadsheet) batchUpdate(r *http.Request) (any, *apiError) {
@@ -95,6 +97,10 @@ func (b *spreadsheet) batchUpdate(r *http.Request) (any, *apiError) {
 		clone := *sh
 		clone.formats = maps.Clone(sh.formats)
 		clone.formatStart = maps.Clone(sh.formatStart)
+		clone.rows = make([][]Cell, len(sh.rows))
+		for i, row := range sh.rows {
+			clone.rows[i] = slices.Clone(row)
+		}
 		staged = append(staged, &clone)
 	}
 	nextID := b.nextID
@@ -115,6 +121,11 @@ func (b *spreadsheet) batchUpdate(r *http.Request) (any, *apiError) {
 				replies = append(replies, reply)
 			case "appendDimension":
 				if apiErr := appendDimension(staged, i, raw); apiErr != nil {
+					return nil, apiErr
+				}
+				replies = append(replies, map[string]any{})
+			case "updateCells":
+				if apiErr := updateCells(staged, i, raw); apiErr != nil {
 					return nil, apiErr
 				}
 				replies = append(replies, map[string]any{})
@@ -156,6 +167,11 @@ func addSheet(staged *[]*sheet, nextID *int64, i int, raw json.RawMessage) (any,
 	*nextID++
 	if props.SheetID != nil {
 		id = *props.SheetID
+		for _, sh := range *staged {
+			if sh.id == id {
+				return nil, invalidArgument(fmt.Sprintf("Invalid requests[%d].addSheet: Sheet with id %d already exists.", i, id))
+			}
+		}
 	}
 
 	sh := newSheet(id, title, len(*staged))
@@ -241,4 +257,69 @@ func appendDimension(staged []*sheet, i int, raw json.RawMessage) *apiError {
 		return nil
 	}
 	return invalidArgument(fmt.Sprintf("Invalid requests[%d].appendDimension: No grid with id: %d", i, request.SheetID))
+}
+
+// updateCells writes userEnteredValue cells from a start cell. Like Google
+// it rejects a write past the grid. A stringValue is stored as text
+// whatever it starts with, and a formulaValue as a formula.
+func updateCells(staged []*sheet, i int, raw json.RawMessage) *apiError {
+	var request struct {
+		Start *struct {
+			SheetID     int64 `json:"sheetId"`
+			RowIndex    int   `json:"rowIndex"`
+			ColumnIndex int   `json:"columnIndex"`
+		} `json:"start"`
+		Rows []struct {
+			Values []struct {
+				UserEnteredValue *struct {
+					StringValue  *string  `json:"stringValue"`
+					NumberValue  *float64 `json:"numberValue"`
+					BoolValue    *bool    `json:"boolValue"`
+					FormulaValue *string  `json:"formulaValue"`
+				} `json:"userEnteredValue"`
+			} `json:"values"`
+		} `json:"rows"`
+		Fields string `json:"fields"`
+	}
+	if err := json.Unmarshal(raw, &request); err != nil {
+		return invalidArgument(fmt.Sprintf("Invalid requests[%d].updateCells: %v", i, err))
+	}
+	if request.Start == nil || request.Fields != "userEnteredValue" {
+		return invalidArgument(fmt.Sprintf("fakesheets: requests[%d].updateCells supports only a start cell and fields \"userEnteredValue\"", i))
+	}
+
+	var target *sheet
+	for _, sh := range staged {
+		if sh.id == request.Start.SheetID {
+			target = sh
+		}
+	}
+	if target == nil {
+		return invalidArgument(fmt.Sprintf("Invalid requests[%d].updateCells: No grid with id: %d", i, request.Start.SheetID))
+	}
+
+	row0, col0 := request.Start.RowIndex, request.Start.ColumnIndex
+	for r, row := range request.Rows {
+		if row0+r >= target.rowCount || col0+len(row.Values) > target.columnCount {
+			return invalidArgument(fmt.Sprintf("Invalid requests[%d].updateCells: Range (%s) exceeds grid limits. Max rows: %d, max columns: %d",
+				i, formatA1(target.title, row0+r, col0, row0+r, col0+max(len(row.Values), 1)-1), target.rowCount, target.columnCount))
+		}
+		for c, value := range row.Values {
+			cell := Cell{}
+			if v := value.UserEnteredValue; v != nil {
+				switch {
+				case v.StringValue != nil && *v.StringValue != "":
+					cell = Cell{Value: *v.StringValue, InputOption: "RAW"}
+				case v.NumberValue != nil:
+					cell = Cell{Value: *v.NumberValue, InputOption: "RAW"}
+				case v.BoolValue != nil:
+					cell = Cell{Value: *v.BoolValue, InputOption: "RAW"}
+				case v.FormulaValue != nil:
+					cell = Cell{Formula: *v.FormulaValue, InputOption: "USER_ENTERED"}
+				}
+			}
+			target.set(row0+r, col0+c, cell)
+		}
+	}
+	return nil
 }
