@@ -50,10 +50,17 @@ func NormalizeCompany(name string) string {
 		return ""
 	}
 
-	// Invalid bytes become spaces first: decomposition skips a character
-	// that follows them, which would make a second pass change the result.
-	decomposed := norm.NFKD.String(strings.ToValidUTF8(name, " "))
-	folded := foldCompany.String(decomposed)
+	// ASCII needs neither decomposition nor Unicode folding, and most
+	// names are ASCII. Invalid bytes become spaces before decomposition,
+	// which skips a character that follows them and would make a second
+	// pass change the result.
+	var folded string
+	if isASCII(name) {
+		folded = strings.ToLower(name)
+	} else {
+		decomposed := norm.NFKD.String(strings.ToValidUTF8(name, " "))
+		folded = foldCompany.String(decomposed)
+	}
 
 	var b strings.Builder
 	b.Grow(len(folded))

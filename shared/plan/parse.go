@@ -484,7 +484,10 @@ func (c *checker) parseStages(root mapping, p *Plan) {
 
 // parseFreeMail reads the plan's additions to the free-mail list.
 func (c *checker) parseFreeMail(root mapping, p *Plan) {
-	p.freeMail = map[string]bool{}
+	p.freeMail = make(map[string]bool, len(builtinFreeMail))
+	for d := range builtinFreeMail {
+		p.freeMail[d] = true
+	}
 	values, nodes, _ := c.list(root, "free_mail_domains")
 	for i, v := range values {
 		d := lead.NormalizeDomain(v)

@@ -52,8 +52,10 @@ type Plan struct {
 	// Fallback takes a lead that no rule and no collaborative zone matches.
 	Fallback Target
 
-	location  *time.Location
-	repIndex  map[string]int
+	location *time.Location
+	repIndex map[string]int
+	// freeMail holds the built-in free-mail domains and the plan's
+	// additions in one map, so a check costs one lookup.
 	freeMail  map[string]bool
 	activeSet map[string]bool
 }
@@ -251,11 +253,11 @@ func (p *Plan) IsActiveStage(stage string) bool {
 // the built-in list or the plan's free_mail_domains. Such domains never
 // establish account ownership. The domain is normalised first.
 func (p *Plan) IsFreeMail(domain string) bool {
-	if p.freeMail[domain] || builtinFreeMail[domain] {
+	if p.freeMail[domain] {
 		return true
 	}
 	d := lead.NormalizeDomain(domain)
-	return p.freeMail[d] || builtinFreeMail[d]
+	return d != domain && p.freeMail[d]
 }
 
 // LeadDomain returns the normalised domain that identifies the lead's

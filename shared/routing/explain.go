@@ -14,90 +14,137 @@ const maxQuotedText = 80
 
 // explainer collects the explanation lines of one decision in a single
 // buffer, so that a decision costs two allocations for its explanation
-// however many lines it has: the buffer and the slice of lines, which are
-// substrings of it.
+// however many lines it has: one string holding every line, and the slice
+// of lines, which are substrings of it.
 //
-// The start and end offsets of the first lines live in a fixed array and
-// the rest in a slice, so that the explainer holds no pointer into itself
-// and stays on the caller's stack.
+// The buffer and the line offsets live in fixed arrays, and spill to the
+// heap only for an unusually long explanation. The explainer holds no
+// pointer into itself, so it stays on the caller's stack.
 type explainer struct {
-	b         strings.Builder
-	lineStart int
-	fixed     [24][2]int
-	count     int
-	more      [][2]int
+	fixed [1024]byte
+	n     int
+	spill []byte
+
+	lineStart  int
+	lines      [24][2]int
+	count      int
+	moreBounds [][2]int
+}
+
+// write appends s to the buffer.
+func (x *explainer) write(s string) {
+	if x.spill == nil && x.n+len(s) <= len(x.fixed) {
+		x.n += copy(x.fixed[x.n:], s)
+		return
+	}
+	if x.spill == nil {
+		x.spill = make([]byte, x.n, 2*len(x.fixed)+len(s))
+		copy(x.spill, x.fixed[:x.n])
+	}
+	x.spill = append(x.spill, s...)
+	x.n = len(x.spill)
+}
+
+func (x *explainer) writeBytes(b []byte) {
+	if x.spill == nil && x.n+len(b) <= len(x.fixed) {
+		x.n += copy(x.fixed[x.n:], b)
+		return
+	}
+	x.write(string(b))
+}
+
+func (x *explainer) bytes() []byte {
+	if x.spill != nil {
+		return x.spill
+	}
+	return x.fixed[:x.n]
 }
 
 // start begins a line with s.
 func (x *explainer) start(s string) {
-	if x.b.Cap() == 0 {
-		x.b.Grow(640)
-	}
-	x.lineStart = x.b.Len()
-	x.b.WriteString(s)
+	x.lineStart = x.n
+	x.write(s)
 }
 
 // add appends trusted text: the engine's own words, rep ids, rule ids.
 func (x *explainer) add(s string) {
-	x.b.WriteString(s)
+	x.write(s)
 }
 
 // text appends a value that came from outside (a lead, the state), with
-// control characters replaced and at most maxQuotedText bytes kept.
+// control characters and invalid UTF-8 replaced by spaces and at most
+// maxQuotedText bytes kept.
 func (x *explainer) text(s string) {
-	written := 0
+	if len(s) <= maxQuotedText && isPlainASCII(s) {
+		x.write(s)
+		return
+	}
+
+	var buf [maxQuotedText + utf8.UTFMax]byte
+	out := buf[:0]
 	for _, r := range s {
-		if written >= maxQuotedText {
-			x.b.WriteString("...")
+		if len(out) >= maxQuotedText {
+			x.writeBytes(out)
+			x.write("...")
 			return
 		}
 		if unicode.IsControl(r) || r == utf8.RuneError {
 			r = ' '
 		}
-		x.b.WriteRune(r)
-		written += utf8.RuneLen(r)
+		out = utf8.AppendRune(out, r)
 	}
+	x.writeBytes(out)
+}
+
+// isPlainASCII reports whether s holds only printable ASCII.
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // quoted appends an outside value between double quotes.
 func (x *explainer) quoted(s string) {
-	x.b.WriteByte('"')
+	x.write(`"`)
 	x.text(s)
-	x.b.WriteByte('"')
+	x.write(`"`)
 }
 
 func (x *explainer) int(n int) {
 	var buf [20]byte
-	x.b.Write(strconv.AppendInt(buf[:0], int64(n), 10))
+	x.writeBytes(strconv.AppendInt(buf[:0], int64(n), 10))
 }
 
 func (x *explainer) number(v float64) {
 	var buf [32]byte
-	x.b.Write(strconv.AppendFloat(buf[:0], v, 'f', -1, 64))
+	x.writeBytes(strconv.AppendFloat(buf[:0], v, 'f', -1, 64))
 }
 
 func (x *explainer) time(t time.Time, loc *time.Location) {
 	var buf [48]byte
-	x.b.Write(t.In(loc).AppendFormat(buf[:0], "Mon 2006-01-02 15:04 MST"))
+	x.writeBytes(t.In(loc).AppendFormat(buf[:0], "Mon 2006-01-02 15:04 MST"))
 }
 
 // end closes the line begun by start.
 func (x *explainer) end() {
-	bound := [2]int{x.lineStart, x.b.Len()}
-	if x.count < len(x.fixed) {
-		x.fixed[x.count] = bound
+	bound := [2]int{x.lineStart, x.n}
+	if x.count < len(x.lines) {
+		x.lines[x.count] = bound
 	} else {
-		x.more = append(x.more, bound)
+		x.moreBounds = append(x.moreBounds, bound)
 	}
 	x.count++
 }
 
 // bound returns the offsets of line i.
 func (x *explainer) bound(i int) [2]int {
-	if i < len(x.fixed) {
-		return x.fixed[i]
+	if i < len(x.lines) {
+		return x.lines[i]
 	}
-	return x.more[i-len(x.fixed)]
+	return x.moreBounds[i-len(x.lines)]
 }
 
 // line writes a whole line.
@@ -111,7 +158,7 @@ func (x *explainer) line(s string) {
 // the full stop from all but the last.
 func (x *explainer) since(mark int, prefix string) string {
 	var parts []string
-	all := x.b.String()
+	all := string(x.bytes())
 	for i := 0; i < x.count; i++ {
 		bd := x.bound(i)
 		if bd[0] < mark {
@@ -124,12 +171,12 @@ func (x *explainer) since(mark int, prefix string) string {
 }
 
 func (x *explainer) mark() int {
-	return x.b.Len()
+	return x.n
 }
 
-// lines returns the lines written.
-func (x *explainer) lines() []string {
-	all := x.b.String()
+// result returns the lines written.
+func (x *explainer) result() []string {
+	all := string(x.bytes())
 	out := make([]string, x.count)
 	for i := range out {
 		bd := x.bound(i)

@@ -85,7 +85,7 @@ func (e *Engine) Route(l *lead.Lead, s *State, now time.Time) Decision {
 	}
 
 	e.applyAvailability(owner, s, now, &x, &d)
-	d.Explanation = x.lines()
+	d.Explanation = x.result()
 	return d
 }
 
