@@ -96,11 +96,11 @@ func checkPlanFile(path string, stdout, stderr io.Writer) bool {
 	return true
 }
 
-func countNoun(n int, one, many string) string {
+func countNoun(n int, singular, plural string) string {
 	if n == 1 {
-		return "1 " + one
+		return "1 " + singular
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return fmt.Sprintf("%d %s", n, plural)
 }
 
 // quoteList writes ids for messages: "ana", "ben".

@@ -39,12 +39,12 @@ var foldCompany = cases.Fold()
 // "ACME, Inc.", "Acme Inc" and "acme" all give "acme", "Müller GmbH & Co. KG"
 // gives "muller", and "ＡＣＭＥ" (full-width) gives "acme".
 //
-// It applies compatibility decomposition (NFKD), drops combining marks,
-// folds case, removes apostrophes and dots, turns "&" into "and", turns
-// every other character that is not a letter or a digit into a space, and
-// then removes trailing legal-form words (Inc, LLC, Ltd, GmbH, S.A. ...)
-// unless nothing would be left. The result is at most 200 bytes and ""
-// when the name has no letters or digits.
+// It applies compatibility decomposition (NFKD), drops combining marks and
+// folds case. It removes apostrophes and dots, turns "&" into "and", and
+// turns every other character that is not a letter or a digit into a
+// space. Then it removes trailing legal-form words (Inc, LLC, Ltd, GmbH,
+// S.A. ...) unless nothing would be left. The result is at most 200 bytes,
+// and "" when the name has no letters or digits.
 func NormalizeCompany(name string) string {
 	if strings.TrimSpace(name) == "" {
 		return ""

@@ -343,8 +343,8 @@ func (c *checker) parseReps(root mapping, p *Plan, teamDays []time.Weekday) {
 
 // repRef reads a backup or overflow reference. It reports an unknown rep
 // and a rep that names itself. Longer cycles (ana backs up ben and ben
-// backs up ana) are allowed, because mutual cover is how small teams work;
-// the engine stops at the first rep it has already tried.
+// backs up ana) are allowed, because mutual cover is how small teams work.
+// The engine stops at the first rep it has already tried.
 func (c *checker) repRef(n *yaml.Node, p *Plan, self, path, role string) string {
 	if n == nil {
 		return ""

@@ -1,7 +1,7 @@
-// Package plan loads and validates a team's territory plan: the YAML file
-// in which a sales lead writes who the reps are, which rules give each rep
-// a primary zone, which verticals are shared, who backs up whom, and what
-// happens to a lead that no rule covers.
+// Package plan loads and validates a team's territory plan. The plan is a
+// YAML file in which a sales lead writes who the reps are, which rules give
+// each rep a primary zone, which verticals are shared, who backs up whom,
+// and who takes a lead that no rule covers.
 //
 // Parse validates the whole file in one pass. An invalid plan gives a
 // *ValidationError that lists every problem with its line, its YAML path,
@@ -96,8 +96,8 @@ func (r Rep) Location() *time.Location {
 
 // Site holds the settings of the public lead form.
 type Site struct {
-	// ThankYouURL is where a browser goes after it posts a form: an
-	// absolute http(s) URL or a path such as "/thanks".
+	// ThankYouURL is the page a browser is sent to after it posts a form:
+	// an absolute http(s) URL or a path such as "/thanks".
 	ThankYouURL string
 	// Origins lists the origins ("https://www.example.com") whose pages
 	// may post forms from a browser (CORS).
@@ -155,8 +155,9 @@ type SplitPolicy struct {
 	Closer string
 }
 
-// Target is where a rule or the fallback sends a lead: one rep, or a pool
-// whose least-loaded member takes it. Exactly one of Rep and Pool is set.
+// Target is the receiver of a rule's or the fallback's leads: one rep, or
+// a pool whose least-loaded member takes each lead. Exactly one of Rep and
+// Pool is set.
 type Target struct {
 	Rep  string
 	Pool []string
@@ -263,7 +264,7 @@ func (p *Plan) IsFreeMail(domain string) bool {
 // LeadDomain returns the normalised domain that identifies the lead's
 // company, trying the lead's Domain, then its Website, then its Email, and
 // skipping free-mail domains. When the only domain found is a free-mail
-// one, domain is "" and freeMail names it; both are "" when the lead has
+// one, domain is "" and freeMail names it. Both are "" when the lead has
 // no usable domain. It does not allocate when Domain is already
 // normalised.
 func (p *Plan) LeadDomain(l *lead.Lead) (domain, freeMail string) {

@@ -38,7 +38,7 @@ func examplePlan(t *testing.T, name string) *Plan {
 
 func TestLoadExamplePlans(t *testing.T) {
 	tests := []struct {
-		file             string
+		file               string
 		reps, rules, zones int
 	}{
 		{"two-reps.yaml", 2, 4, 1},
@@ -190,8 +190,10 @@ func TestParseInvalid(t *testing.T) {
 			message: `unknown time zone "Mars/Olympus"`,
 		},
 		{
-			name:    "missing reps",
-			edit:    func(string) string { return "time_zone: UTC\nleadership: [a@example.com]\nescalation: a@example.com\nfallback: ana\n" },
+			name: "missing reps",
+			edit: func(string) string {
+				return "time_zone: UTC\nleadership: [a@example.com]\nescalation: a@example.com\nfallback: ana\n"
+			},
 			path:    "reps",
 			message: "missing reps",
 		},
@@ -273,8 +275,10 @@ func TestParseInvalid(t *testing.T) {
 			message: `did you mean "capacity"`,
 		},
 		{
-			name:    "unknown working day",
-			edit:    func(s string) string { return strings.Replace(s, "capacity: 15", "capacity: 15\n    working_days: [mon, fun]", 1) },
+			name: "unknown working day",
+			edit: func(s string) string {
+				return strings.Replace(s, "capacity: 15", "capacity: 15\n    working_days: [mon, fun]", 1)
+			},
 			line:    7,
 			path:    "reps[0].working_days",
 			message: `unknown day "fun"`,
@@ -321,8 +325,10 @@ func TestParseInvalid(t *testing.T) {
 			message: "invalid thank-you URL",
 		},
 		{
-			name:    "unknown rep in rule",
-			edit:    func(s string) string { return s + "rules:\n  - id: inbound\n    when: {source: inbound}\n    to: bne\n" },
+			name: "unknown rep in rule",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: inbound\n    when: {source: inbound}\n    to: bne\n"
+			},
 			line:    16,
 			path:    "rules[0].to",
 			message: `unknown rep "bne"`,
@@ -363,36 +369,46 @@ func TestParseInvalid(t *testing.T) {
 			message: "takes a range",
 		},
 		{
-			name:    "numeric bound as text",
-			edit:    func(s string) string { return s + "rules:\n  - id: big\n    when: {potential: {above: 10k}}\n    to: ana\n" },
+			name: "numeric bound as text",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: big\n    when: {potential: {above: 10k}}\n    to: ana\n"
+			},
 			line:    15,
 			path:    "rules[0].when.potential.above",
 			message: "expected a number",
 		},
 		{
-			name:    "text condition with a mapping",
-			edit:    func(s string) string { return s + "rules:\n  - id: x\n    when: {source: {is: inbound}}\n    to: ana\n" },
+			name: "text condition with a mapping",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: x\n    when: {source: {is: inbound}}\n    to: ana\n"
+			},
 			line:    15,
 			path:    "rules[0].when.source",
 			message: "not a mapping",
 		},
 		{
-			name:    "empty range",
-			edit:    func(s string) string { return s + "rules:\n  - id: x\n    when: {employees: {min: 500, max: 100}}\n    to: ana\n" },
+			name: "empty range",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: x\n    when: {employees: {min: 500, max: 100}}\n    to: ana\n"
+			},
 			line:    15,
 			path:    "rules[0].when.employees",
 			message: "can never match",
 		},
 		{
-			name:    "range below zero",
-			edit:    func(s string) string { return s + "rules:\n  - id: x\n    when: {employees: {below: 0}}\n    to: ana\n" },
+			name: "range below zero",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: x\n    when: {employees: {below: 0}}\n    to: ana\n"
+			},
 			line:    15,
 			path:    "rules[0].when.employees",
 			message: "can never match",
 		},
 		{
-			name:    "min and above together",
-			edit:    func(s string) string { return s + "rules:\n  - id: x\n    when: {potential: {min: 5, above: 5}}\n    to: ana\n" },
+			name: "min and above together",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: x\n    when: {potential: {min: 5, above: 5}}\n    to: ana\n"
+			},
 			line:    15,
 			path:    "rules[0].when.potential",
 			message: "both min and above",
@@ -470,8 +486,10 @@ func TestParseInvalid(t *testing.T) {
 			message: "missing when",
 		},
 		{
-			name:    "zone with one member",
-			edit:    func(s string) string { return s + "collaborative:\n  - id: fin\n    when: {industry: fintech}\n    members: [ana]\n" },
+			name: "zone with one member",
+			edit: func(s string) string {
+				return s + "collaborative:\n  - id: fin\n    when: {industry: fintech}\n    members: [ana]\n"
+			},
 			line:    16,
 			path:    "collaborative[0].members",
 			message: "at least two members",

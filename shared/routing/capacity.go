@@ -188,9 +188,9 @@ func (e *Engine) explainAllFull(candidates []int, owner int, s *State, x *explai
 
 // explainCapacityIgnored notes the owner's load on an ownership or
 // referral decision, which ignores capacity.
-func (e *Engine) explainCapacityIgnored(x *explainer, owner int, s *State, what string) {
+func (e *Engine) explainCapacityIgnored(x *explainer, owner int, s *State, steps string) {
 	x.start("Capacity: ")
-	x.add(what)
+	x.add(steps)
 	x.add(" ignore capacity; ")
 	e.writeLoad(x, owner, s)
 	x.add(".")

@@ -22,9 +22,14 @@ type Decision struct {
 	// CoveredBy is the rep id working the lead while the owner is away;
 	// empty unless a backup covers.
 	CoveredBy string
-	// Rule is the id of the plan rule or zone that matched; empty for
-	// ownership and referral decisions.
+	// Rule is the id of the plan rule or collaborative zone that matched,
+	// "fallback" for the plan's fallback, and empty for ownership and
+	// referral decisions.
 	Rule string
+	// Zone is the part of the framework that decided. It is ZoneOverflow
+	// when capacity moved the lead to a rep outside the rule's target or
+	// the zone's members, but stays ZoneFallback for a fallback lead, so
+	// that coverage gaps are always visible.
 	Zone Zone
 	// Split is set for collaborative leads whose potential reaches the
 	// zone's split threshold.
@@ -68,9 +73,9 @@ type Reservation struct {
 type State struct {
 	// Active maps a rep id to the number of active opportunities.
 	Active map[string]int
-	// Owners maps an account key (see lead.AccountKeys) to the rep id that
-	// owns the account: a customer, an open opportunity or a first-touch
-	// claim.
+	// Owners maps an account key (see plan.Plan.AccountKeys) to the rep id
+	// that owns the account: a customer, an open opportunity or a
+	// first-touch claim.
 	Owners map[string]string
 	// Customers maps the account key of an existing customer to the rep id
 	// that owns it; referrals route through it.

@@ -13,9 +13,9 @@ import (
 const maxQuotedText = 80
 
 // explainer collects the explanation lines of one decision in a single
-// buffer, so that a decision costs two allocations for its explanation
-// however many lines it has: one string holding every line, and the slice
-// of lines, which are substrings of it.
+// buffer. However many lines it has, the explanation then costs two
+// allocations: one string with every line, and the slice of lines, which
+// are substrings of it.
 //
 // The buffer and the line offsets live in fixed arrays, and spill to the
 // heap only for an unusually long explanation. The explainer holds no

@@ -12,8 +12,8 @@ import (
 // a normalised domain is at most 253 bytes.
 const maxKeyLength = 320
 
-// choice is what steps 1 to 4 and the fallback settle before capacity and
-// availability are applied.
+// choice is the outcome of the rules, the collaborative zones or the
+// fallback, before capacity and availability are applied.
 type choice struct {
 	zone           Zone
 	rule           string
@@ -41,9 +41,10 @@ type choice struct {
 //     and so on. When every candidate is full, the least-loaded one takes
 //     the lead and the decision carries an Escalation.
 //  6. Availability: an owner on time off (s.Absences) or outside their
-//     working days in their own time zone is covered by their backup, or the
-//     backup's backup; ownership stays. When no one in that chain is
-//     available, the lead stays with the owner and carries an Escalation.
+//     working days in their own time zone is covered by their backup, or
+//     the backup's backup, and ownership stays. When no one in that chain
+//     is available, the lead stays with the owner and carries an
+//     Escalation.
 //
 // A lead that no rule or zone matches goes to the plan's fallback and is
 // marked ZoneFallback, a coverage gap. Ownership and referral decisions

@@ -285,9 +285,9 @@ func TestRouteTwoReps(t *testing.T) {
 			want: want{owner: "ana", rule: "fintech", zone: ZoneCollaborative, limit: 15},
 		},
 		{
-			name:  "primary rule wins over the collaborative zone",
-			lead:  lead.Lead{Source: "inbound", Industry: "fintech", Potential: 5000},
-			want:  want{owner: "ana", rule: "inbound", zone: ZonePrimary, limit: 15},
+			name: "primary rule wins over the collaborative zone",
+			lead: lead.Lead{Source: "inbound", Industry: "fintech", Potential: 5000},
+			want: want{owner: "ana", rule: "inbound", zone: ZonePrimary, limit: 15},
 		},
 		{
 			name:  "unmatched lead goes to the fallback pool as a coverage gap",
