@@ -140,7 +140,7 @@ type replayRow struct {
 	readErr error
 }
 
-// replay posts every row of the file and gathers the answers.
+// replay posts every row of the file and gathers the responses.
 func replay(ctx context.Context, opts replayOptions) (*replaySummary, error) {
 	started := time.Now()
 
@@ -190,7 +190,7 @@ func replay(ctx context.Context, opts replayOptions) (*replaySummary, error) {
 		}()
 	}
 
-	// Feed rows in file order. With one worker each row is answered before
+	// Feed rows in file order. With one worker each row gets its response before
 	// the next is sent, exactly as leads submitted one at a time.
 	feedErr := feedRows(ctx, reader, opts.mapping, digest, rows)
 	close(rows)
@@ -282,7 +282,7 @@ type rowResult struct {
 	duplicate bool
 	// reasons are the rejection reasons, one per bad field.
 	reasons []string
-	// failure says why no answer was obtained.
+	// failure says why no response was received.
 	failure string
 }
 
@@ -343,7 +343,7 @@ func postOnce(ctx context.Context, client *http.Client, endpoint string, row rep
 	defer res.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	if err != nil {
-		return rowResult{status: 0, failure: "read the answer: " + err.Error()}, 0
+		return rowResult{status: 0, failure: "read the response: " + err.Error()}, 0
 	}
 
 	result := rowResult{status: res.StatusCode}
@@ -356,7 +356,7 @@ func postOnce(ctx context.Context, client *http.Client, endpoint string, row rep
 			Duplicate bool   `json:"duplicate"`
 		}
 		if err := json.Unmarshal(data, &body); err != nil || body.LeadID == "" {
-			result.failure = fmt.Sprintf("202 answer without a lead id: %.200s", data)
+			result.failure = fmt.Sprintf("202 response without a lead id: %.200s", data)
 			return result, 0
 		}
 		result.leadID, result.owner, result.zone, result.duplicate = body.LeadID, body.Owner, body.Zone, body.Duplicate

@@ -13,7 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// replayMapping says how the columns of a CSV export become the fields of
+// replayMapping defines how the columns of a CSV export become the fields of
 // a lead submission. It is read from a YAML file:
 //
 //	fields:             # submitted field name: CSV column, or a list of

@@ -101,7 +101,7 @@ func (s *replaySummary) print(w io.Writer) {
 
 	fmt.Fprintf(w, "Accepted: %d", s.accepted)
 	if s.duplicates > 0 {
-		fmt.Fprintf(w, " (%d of them repeats of an earlier submission, answered with the original lead)", s.duplicates)
+		fmt.Fprintf(w, " (%d of them repeats of an earlier submission, given the original lead)", s.duplicates)
 	}
 	fmt.Fprintln(w)
 	if s.accepted > 0 {
@@ -112,7 +112,7 @@ func (s *replaySummary) print(w io.Writer) {
 	fmt.Fprintf(w, "Rejected: %d\n", s.rejected)
 	printGroups(w, s.rejections)
 	if s.failed > 0 {
-		fmt.Fprintf(w, "Failed (no answer; run the same command again to retry them): %d\n", s.failed)
+		fmt.Fprintf(w, "Failed (no response; run the same command again to retry them): %d\n", s.failed)
 		printGroups(w, s.failures)
 	}
 }

@@ -148,7 +148,7 @@ func TestReplayTwiceAddsNothing(t *testing.T) {
 	m := writeMapping(t, dir, testMapping)
 	var rows [][]string
 	for i := range 10 {
-		// No submission id: the rows are told apart by the replay's own
+		// No submission id: the rows are distinguished by the replay's own
 		// Idempotency-Key only.
 		rows = append(rows, []string{"", fmt.Sprintf("lead%d@twice.example", i), "", "Web", "", "", ""})
 	}

@@ -94,7 +94,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, int) {
 	flags.StringVar(&cfg.planPath, "plan", os.Getenv("LEADROUTER_PLAN"), "territory plan file (env LEADROUTER_PLAN)")
 	flags.StringVar(&cfg.dataDir, "data", envOr("LEADROUTER_DATA", ".data"), "folder for the store ("+storeFile+") and the workbook ("+workbookFile+") (env LEADROUTER_DATA)")
 	flags.StringVar(&cfg.thanksURL, "thanks-url", "", "where a browser goes after posting the form; default: the plan's site.thank_you_url")
-	flags.BoolVar(&cfg.revealRouting, "reveal-routing", true, "add owner, zone and rule to JSON answers; replay's summary needs them")
+	flags.BoolVar(&cfg.revealRouting, "reveal-routing", true, "add owner, zone and rule to JSON responses; replay's summary needs them")
 	flags.IntVar(&cfg.maxBodyBytes, "max-body-bytes", intake.DefaultMaxBodyBytes, "largest request body accepted, in bytes")
 	flags.DurationVar(&cfg.drainEvery, "drain-every", defaultDrainEvery, "pause between two writes of pending rows to the workbook")
 	flags.Usage = func() {

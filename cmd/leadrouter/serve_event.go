@@ -18,11 +18,11 @@ import (
 const apiGatewayTime = "02/Jan/2006:15:04:05 -0700"
 
 // newEvent converts an HTTP request into the API Gateway HTTP API event
-// (payload format 2.0) that AWS would deliver for it: header names in lower
-// case with repeated headers joined by commas, cookies in their own list,
-// and the body base64-encoded unless its type is text. It reads at most
-// maxBody+1 bytes, so that the handler sees an oversized body as such
-// without the server reading all of it.
+// (payload format 2.0) that AWS would deliver for it. Header names are in
+// lower case, repeated headers are joined by commas, cookies go in their
+// own list, and the body is base64-encoded unless its type is text. It
+// reads at most maxBody+1 bytes, so that the handler sees an oversized body
+// as such without the server reading all of it.
 func newEvent(r *http.Request, requestID string, maxBody int) (events.APIGatewayV2HTTPRequest, error) {
 	headers := make(map[string]string, len(r.Header)+1)
 	var cookies []string

@@ -358,3 +358,18 @@ func TestLeadIDsOrderedAndUnique(t *testing.T) {
 		seen[id], previous = true, id
 	}
 }
+
+func TestAliasConflictKeepsBothValues(t *testing.T) {
+	st := newMemoryStore()
+	h := newTestHandler(t, st)
+
+	body := decodeAccepted(t, handle(t, h, postEvent("application/json", `{"email":"","work_email":"b@beta.example","e-mail":"c@gamma.example"}`, nil)))
+	rec, _ := st.Lead(context.Background(), body.LeadID)
+
+	if rec.Lead.Email != "c@gamma.example" {
+		t.Errorf("Email = %q, want the first non-empty alias by name (e-mail)", rec.Lead.Email)
+	}
+	if got := rec.Lead.Attributes["work_email"]; got != "b@beta.example" {
+		t.Errorf("Attributes[work_email] = %q, want the other value kept", got)
+	}
+}

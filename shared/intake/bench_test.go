@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// BenchmarkHandle measures parsing, validation, routing and the answer of
-// one submission, with the in-memory store, so the figure excludes storage.
+// BenchmarkHandle measures parsing, validation, routing and the response
+// for one submission, with the in-memory store, so the figure excludes storage.
 func BenchmarkHandle(b *testing.B) {
 	cases := []struct {
 		name        string

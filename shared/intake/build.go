@@ -9,7 +9,7 @@ import (
 )
 
 // FieldProblem is one reason a submission was rejected, as it appears in
-// the "fields" list of a 400 answer.
+// the "fields" list of a 400 response.
 type FieldProblem struct {
 	// Field is the field name as submitted, or the canonical name when the
 	// problem concerns a field that is missing.
@@ -67,8 +67,8 @@ func (s *submission) problem(canonical, problem, accepted string) {
 }
 
 // buildLead maps submitted fields onto a lead. When two aliases of one field
-// carry different values, the first (in submitted order, or sorted for
-// JSON) wins and the other is kept as an attribute, so nothing is lost.
+// carry different values, the first non-empty one (in submitted order, or
+// by name for JSON) wins and the other is kept as an attribute.
 func buildLead(fields []submitted) submission {
 	s := submission{names: make(map[string]string)}
 	values := make(map[string]string)

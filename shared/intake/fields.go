@@ -30,7 +30,7 @@ const (
 )
 
 // HoneypotField is the form field that people never see and bots fill in.
-// A submission with a non-empty value in it is answered exactly like an
+// A submission with a non-empty value in it gets the same response as an
 // accepted lead, and nothing is stored. The form page hides it with CSS and
 // aria-hidden, and a site's own form should do the same.
 const HoneypotField = "website_url_confirm"

@@ -12,12 +12,12 @@ import (
 	"github.com/leadrouter/leadrouter/shared/store"
 )
 
-// Handle answers one API Gateway HTTP API event. It always returns a
+// Handle responds to one API Gateway HTTP API event. It always returns a
 // response and a nil error: client mistakes get a 4xx that names the field
 // and what is accepted, and internal failures get a 503 with Retry-After,
 // logged once through the zerolog logger in ctx (none is silent).
 //
-// A 2xx or 303 answer means the lead, its decision and its capacity
+// A 2xx or 303 response means the lead, its decision and its capacity
 // reservation are stored.
 func (h *Handler) Handle(ctx context.Context, event events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	req := newRequest(event)
@@ -64,7 +64,7 @@ func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTP
 		return h.unavailable(ctx, req, "new lead id", err)
 	}
 
-	// A bot filled in the hidden field: answer as for a lead, keep nothing.
+	// A bot filled in the hidden field: respond as for a lead, keep nothing.
 	if sub.honeypot {
 		logFrom(ctx).Info().Str("request_id", req.id()).Msg("intake: honeypot filled in; submission dropped")
 		return h.accepted(reply, store.Record{Lead: lead.Lead{ID: id}}, false)

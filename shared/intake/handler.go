@@ -1,14 +1,14 @@
 // Package intake turns a lead submission into a routed, stored lead. It
 // reads API Gateway HTTP API (payload format 2.0) events for POST /leads,
 // as AWS Lambda delivers them and as the local server builds them, so the
-// same code answers in both places.
+// same code serves both.
 //
 // A submission is parsed (JSON, urlencoded or multipart form, any charset),
 // its fields are mapped through a table of common aliases, and every
-// problem is reported at once in a 400 answer. A valid lead is checked for
+// problem is reported at once in a 400 response. A valid lead is checked for
 // a repeat (Idempotency-Key header, source submission id, or the same
 // content within store.IdempotencyTTL), routed, and committed to the store
-// with its decision and capacity reservation before the answer. The sheet
+// with its decision and capacity reservation before the response. The sheet
 // row is written later from the store's outbox, never here.
 package intake
 
@@ -72,7 +72,7 @@ type Deps struct {
 	// Origins are the site origins ("https://www.example.com") allowed to
 	// call the endpoint from browser scripts (CORS).
 	Origins []string
-	// RevealRouting adds the owner, zone and rule to a 202 answer. Leave
+	// RevealRouting adds the owner, zone and rule to a 202 response. Leave
 	// it off for a public endpoint: the territory plan is the team's
 	// business, and a visitor needs only the lead id.
 	RevealRouting bool
@@ -85,7 +85,7 @@ type Deps struct {
 	NewID func(t time.Time) (string, error)
 }
 
-// Handler answers lead submissions. It is safe for concurrent use.
+// Handler processes lead submissions. It is safe for concurrent use.
 type Handler struct {
 	deps    Deps
 	origins map[string]bool

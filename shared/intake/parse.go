@@ -51,7 +51,7 @@ type body struct {
 }
 
 // requestError is a client error found while reading the request: it
-// carries the status and the body of the answer.
+// carries the status and the body of the response.
 type requestError struct {
 	status   int
 	message  string

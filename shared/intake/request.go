@@ -35,7 +35,7 @@ func (r request) id() string {
 	return r.event.RequestContext.RequestID
 }
 
-// preflight answers a CORS preflight request. An origin outside the plan's
+// preflight responds to a CORS preflight request. An origin outside the plan's
 // site origins gets 403, so a misconfigured site sees the reason in the
 // browser's network panel.
 func (h *Handler) preflight(req request, origin string) events.APIGatewayV2HTTPResponse {
@@ -66,7 +66,7 @@ func (h *Handler) allowedOrigin(origin string) string {
 }
 
 // withCORS adds the CORS headers for an allowed origin. Vary is set on
-// every answer, because the headers depend on the Origin of the request.
+// every response, because the headers depend on the Origin of the request.
 func withCORS(res events.APIGatewayV2HTTPResponse, origin string) events.APIGatewayV2HTTPResponse {
 	res.Headers["Vary"] = "Origin"
 	if origin != "" {

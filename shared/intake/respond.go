@@ -13,16 +13,16 @@ import (
 	"github.com/leadrouter/leadrouter/shared/store"
 )
 
-// retryAfterSeconds is the Retry-After of a 503 answer.
+// retryAfterSeconds is the Retry-After of a 503 response.
 const retryAfterSeconds = "5"
 
-// Accepted is the body of a 202 answer.
+// Accepted is the body of a 202 response.
 type Accepted struct {
 	LeadID string `json:"lead_id"`
 	// Status is always "accepted".
 	Status string `json:"status"`
 	// Duplicate is true when the submission repeats an earlier one, whose
-	// lead id and routing this answer carries.
+	// lead id and routing this response carries.
 	Duplicate bool `json:"duplicate,omitempty"`
 	// Owner, Zone and Rule are set only when the handler reveals routing.
 	Owner string `json:"owner,omitempty"`
@@ -32,14 +32,14 @@ type Accepted struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// errorBody is the body of every 4xx and 503 answer.
+// errorBody is the body of every 4xx and 503 response.
 type errorBody struct {
 	Error    string         `json:"error"`
 	Accepted string         `json:"accepted,omitempty"`
 	Fields   []FieldProblem `json:"fields,omitempty"`
 }
 
-// replyStyle says how to answer a successful submission.
+// replyStyle selects the response to a successful submission.
 type replyStyle struct {
 	// browser is set for a form post that did not ask for JSON: it gets a
 	// 303 redirect to the thank-you page instead of a JSON body.
@@ -72,7 +72,7 @@ func (h *Handler) accepted(style replyStyle, rec store.Record, duplicate bool) e
 }
 
 // unavailable is the one place that turns an internal error into an
-// answer: the client gets a safe message and Retry-After, the log gets the
+// response: the client gets a safe message and Retry-After, the log gets the
 // detail.
 func (h *Handler) unavailable(ctx context.Context, req request, operation string, err error) events.APIGatewayV2HTTPResponse {
 	logFrom(ctx).Error().
