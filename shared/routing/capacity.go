@@ -128,10 +128,17 @@ func (e *Engine) firstUnderCapacity(c choice, candidates []int, s *State, x *exp
 			x.start("Capacity: ")
 			if i > 0 {
 				x.add("overflow goes to ")
+				x.add(e.reps[r].id)
+				x.add(", who has ")
+				x.int(e.active(s, r))
+				x.add(" of ")
+				x.int(e.reps[r].capacity)
+				x.add(" active opportunities")
+			} else {
+				e.writeLoad(x, r, s)
 			}
-			e.writeLoad(x, r, s)
 			if c.target.pool && len(c.target.reps) > 1 && contains(c.target.reps, r) {
-				x.add(", the fewest among the pool members who are under capacity and available")
+				x.add(", and ranks first in the pool (under capacity, then available, then fewest active opportunities)")
 			}
 			x.add(".")
 			x.end()
