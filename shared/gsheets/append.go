@@ -22,12 +22,14 @@ import (
 // gap, and a table whose first column is blank shifts every value right.
 // So Append reads the tab first (one values.get, which also gives the
 // headers), computes the first free row, and appends at exactly that row
-// with INSERT_ROWS. When a Column or Rows call read the same tab within
-// the reuse window (DefaultReadReuse), Append uses that read instead. The
-// sheet writer reads the Lead ID column right before each append, so this
-// saves one request per batch. The range then holds no data, so the API writes at
-// its top-left cell, and INSERT_ROWS adds grid rows there, which never
+// with INSERT_ROWS. The range then holds no data, so the API writes at its
+// top-left cell, and INSERT_ROWS adds grid rows there, which never
 // overwrites a cell even when a rep typed into that row a moment before.
+//
+// When a Column or Rows call read the same tab within the reuse window
+// (DefaultReadReuse), Append uses that read instead. The sheet writer
+// reads the Lead ID column right before each append, so this saves one
+// request per batch.
 //
 // Times go out as serial dates. The first time this Book writes a time
 // under a header, it gives that column a DATE_TIME number format from
