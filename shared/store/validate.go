@@ -33,7 +33,7 @@ func (r Record) Validate() error {
 }
 
 // UniqueKeys returns the record's idempotency keys without repeats, in their
-// first order.
+// first order, or nil when it has none.
 func (r Record) UniqueKeys() []string {
 	return Unique(r.IdempotencyKeys)
 }
@@ -81,8 +81,12 @@ func ValidateAbsences(rep string, absences []routing.Absence) error {
 	return nil
 }
 
-// Unique returns values without repeats, in their first order.
+// Unique returns values without repeats, in their first order, or nil when
+// there are none.
 func Unique(values []string) []string {
+	if len(values) == 0 {
+		return nil
+	}
 	seen := make(map[string]bool, len(values))
 	out := make([]string, 0, len(values))
 	for _, v := range values {
