@@ -189,6 +189,9 @@ func (s *Store) Commit(ctx context.Context, rec store.Record) error {
 }
 
 // findDuplicate returns the first of keys held at now, or nil.
+//
+// NOTE: an expired key stays in the file until a new lead takes it over;
+// nothing sweeps the bucket, so it grows by each lead's keys.
 func findDuplicate(tx *bbolt.Tx, keys []string, now time.Time) (*store.DuplicateError, error) {
 	for _, key := range keys {
 		var claim keyJSON
