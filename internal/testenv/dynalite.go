@@ -29,8 +29,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
-// dynaliteStartTimeout bounds how long Dynalite waits for the server to
-// answer; Node.js starts dynalite in well under a second on a warm machine.
+// dynaliteStartTimeout bounds the wait for the server to respond. Node.js
+// starts dynalite in under a second on the development machine.
 const dynaliteStartTimeout = 20 * time.Second
 
 // Dynalite starts a dynalite server on a free 127.0.0.1 port and returns its
@@ -106,7 +106,7 @@ func startDynalite(t testing.TB, bin string) (string, error) {
 	return endpoint, nil
 }
 
-// waitForDynalite polls endpoint until it answers any HTTP response, the
+// waitForDynalite polls endpoint until it returns any HTTP response, the
 // process exits or dynaliteStartTimeout passes.
 func waitForDynalite(endpoint string, exited <-chan struct{}) error {
 	client := &http.Client{Timeout: time.Second}

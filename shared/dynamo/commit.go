@@ -212,8 +212,8 @@ func (s *Store) reserveUpdate(res routing.Reservation) *types.Update {
 // id. It returns a *DuplicateError when the key's lead exists, and an
 // ErrConflict while the lead is missing but the claim is younger than
 // orphanAge, because that Commit may still be running. An older claim with
-// no lead is left by a Commit that died between its writes; resolveHeldKey
-// deletes it and returns retry true so the caller tries once more.
+// no lead is left by a Commit that died between its writes. resolveHeldKey
+// deletes it and returns retry true, so the caller tries once more.
 func (s *Store) resolveHeldKey(ctx context.Context, id, k string) (retry bool, err error) {
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.table),

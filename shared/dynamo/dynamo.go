@@ -1,9 +1,9 @@
 // Package dynamo implements store.Store on one Amazon DynamoDB table with
 // aws-sdk-go-v2, for production.
 //
-// The table has a string partition key "pk" and no sort key. Item kinds are
-// told apart by the key's prefix: LEAD#<lead id>, IDEM#<idempotency key>,
-// ACCT#<account key> and REP#<rep id>. A sparse global secondary index,
+// The table has a string partition key "pk" and no sort key. The key's
+// prefix distinguishes the item kinds: LEAD#<lead id>, IDEM#<idempotency
+// key>, ACCT#<account key> and REP#<rep id>. A sparse global secondary index,
 // "outbox", holds only leads whose sheet row is not yet written, ordered by
 // reception time, so Pending is one Query. infra/dynamodb.md documents the
 // design, the request counts and which test backend covers what.
@@ -55,8 +55,8 @@ type Store struct {
 	table    string
 	strategy CommitStrategy
 	now      func() time.Time
-	// orphanAge is how old a claim on an idempotency key must be, when the
-	// lead it names does not exist, before Commit takes the key over.
+	// orphanAge is the minimum age of a claim on an idempotency key whose
+	// lead does not exist before Commit takes the key over.
 	orphanAge time.Duration
 }
 

@@ -236,3 +236,23 @@ func TestTransactionalOnDynaliteIsInvalid(t *testing.T) {
 		t.Errorf("Commit error = %v, want ErrInvalid because dynalite 4 has no TransactWriteItems", err)
 	}
 }
+
+func TestRequestsPerRepeatedSubmission(t *testing.T) {
+	s, counter := countingStore(t, minidynEndpoint(t), dynamo.Transactional)
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	routeLead(t, s, 1, at)
+	counter.take()
+
+	snap, err := s.Snapshot(t.Context(), store.Query{IdempotencyKeys: []string{"submission:L-0001"}, Reps: []string{"rep-a"}, Now: at})
+	if err != nil {
+		t.Fatalf("Snapshot = %v", err)
+	}
+
+	if snap.Duplicate == nil || snap.Duplicate.Lead.ID != "L-0001" {
+		t.Errorf("Duplicate = %v, want L-0001", snap.Duplicate)
+	}
+	counts, total := counter.take()
+	if counts["BatchGetItem"] != 1 || counts["GetItem"] != 1 || total != 2 {
+		t.Errorf("requests = %v, want one BatchGetItem and one GetItem", counts)
+	}
+}

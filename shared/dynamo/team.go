@@ -77,8 +77,8 @@ func (s *Store) encodeOwner(accountKey string, o store.Owner) (map[string]types.
 	return av, nil
 }
 
-// Release decrements the counter with a condition that it is above zero; a
-// failed condition means the rep is at zero or unknown, which is no error.
+// Release decrements the counter on the condition that it is above zero.
+// A failed condition means the rep is at zero or unknown, which is no error.
 func (s *Store) Release(ctx context.Context, rep string) error {
 	if err := store.ValidateRep(rep); err != nil {
 		return fmt.Errorf("dynamo: release: %w", err)
