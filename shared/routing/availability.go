@@ -4,20 +4,29 @@ import "time"
 
 // available reports whether a rep can work a lead at now: not on time off
 // and on one of their working days in their own time zone.
-func (e *Engine) available(rep int, s *State, now time.Time) bool {
-	if _, away := e.absentUntil(rep, s, now); away {
-		return false
+func (e *Engine) available(rep int, v *view) bool {
+	if rep < stackReps && v.flags[rep]&availabilityKnown != 0 {
+		return v.flags[rep]&isAvailable != 0
 	}
-	return e.reps[rep].workingDays[now.In(e.reps[rep].location).Weekday()]
+
+	_, away := e.absentUntil(rep, v)
+	ok := !away && e.reps[rep].workingDays[v.now.In(e.reps[rep].location).Weekday()]
+	if rep < stackReps {
+		v.flags[rep] |= availabilityKnown
+		if ok {
+			v.flags[rep] |= isAvailable
+		}
+	}
+	return ok
 }
 
 // absentUntil returns the end of the time off that contains now, the
 // latest end when several overlap.
-func (e *Engine) absentUntil(rep int, s *State, now time.Time) (time.Time, bool) {
+func (e *Engine) absentUntil(rep int, v *view) (time.Time, bool) {
 	var until time.Time
 	away := false
-	for _, a := range s.Absences[e.reps[rep].id] {
-		if now.Before(a.From) || !now.Before(a.Until) {
+	for _, a := range v.s.Absences[e.reps[rep].id] {
+		if v.now.Before(a.From) || !v.now.Before(a.Until) {
 			continue
 		}
 		if !away || a.Until.After(until) {
@@ -29,9 +38,9 @@ func (e *Engine) absentUntil(rep int, s *State, now time.Time) (time.Time, bool)
 }
 
 // writeAbsence explains why a rep is not available.
-func (e *Engine) writeAbsence(x *explainer, rep int, s *State, now time.Time) {
+func (e *Engine) writeAbsence(x *explainer, rep int, v *view) {
 	r := &e.reps[rep]
-	if until, away := e.absentUntil(rep, s, now); away {
+	if until, away := e.absentUntil(rep, v); away {
 		x.add(r.id)
 		x.add(" is on time off until ")
 		x.time(until, r.location)
@@ -39,7 +48,7 @@ func (e *Engine) writeAbsence(x *explainer, rep int, s *State, now time.Time) {
 	}
 	x.add(r.id)
 	x.add(" does not work on ")
-	x.add(now.In(r.location).Weekday().String())
+	x.add(v.now.In(r.location).Weekday().String())
 	x.add(" (")
 	x.add(r.location.String())
 	x.add(")")
@@ -47,8 +56,8 @@ func (e *Engine) writeAbsence(x *explainer, rep int, s *State, now time.Time) {
 
 // applyAvailability applies step 6: an owner who is away is covered by
 // the first available rep in their backup chain. Ownership never moves.
-func (e *Engine) applyAvailability(owner int, s *State, now time.Time, x *explainer, d *Decision) {
-	if e.available(owner, s, now) {
+func (e *Engine) applyAvailability(owner int, v *view, x *explainer, d *Decision) {
+	if e.available(owner, v) {
 		x.start("Availability: ")
 		x.add(e.reps[owner].id)
 		x.add(" is available.")
@@ -58,7 +67,7 @@ func (e *Engine) applyAvailability(owner int, s *State, now time.Time, x *explai
 
 	mark := x.mark()
 	x.start("Availability: ")
-	e.writeAbsence(x, owner, s, now)
+	e.writeAbsence(x, owner, v)
 	x.add(".")
 	x.end()
 
@@ -78,7 +87,7 @@ func (e *Engine) applyAvailability(owner int, s *State, now time.Time, x *explai
 	}
 	for ; b >= 0 && !seen[b]; b = e.reps[b].backup {
 		seen[b] = true
-		if e.available(b, s, now) {
+		if e.available(b, v) {
 			d.CoveredBy = e.reps[b].id
 			x.start("Availability: backup ")
 			x.add(e.reps[b].id)
@@ -89,7 +98,7 @@ func (e *Engine) applyAvailability(owner int, s *State, now time.Time, x *explai
 			return
 		}
 		x.start("Availability: backup ")
-		e.writeAbsence(x, b, s, now)
+		e.writeAbsence(x, b, v)
 		x.add(".")
 		x.end()
 	}

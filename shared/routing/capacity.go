@@ -12,25 +12,47 @@ import (
 // plans for the teams leadrouter serves have two to five.
 const stackReps = 16
 
+// view is one decision's read of the state at one time. It caches each
+// rep's active count and availability, which capacity and pool ranking
+// consult several times.
+type view struct {
+	s     *State
+	now   time.Time
+	load  [stackReps]int
+	flags [stackReps]uint8
+}
+
+// Flags of view.flags.
+const (
+	loadKnown uint8 = 1 << iota
+	availabilityKnown
+	isAvailable
+)
+
 // active returns a rep's active-opportunity count; missing and negative
 // counts read as 0.
-func (e *Engine) active(s *State, rep int) int {
-	n := s.Active[e.reps[rep].id]
-	if n < 0 {
-		return 0
+func (e *Engine) active(v *view, rep int) int {
+	if rep < stackReps && v.flags[rep]&loadKnown != 0 {
+		return v.load[rep]
+	}
+
+	n := max(v.s.Active[e.reps[rep].id], 0)
+	if rep < stackReps {
+		v.load[rep] = n
+		v.flags[rep] |= loadKnown
 	}
 	return n
 }
 
-func (e *Engine) full(s *State, rep int) bool {
-	return e.active(s, rep) >= e.reps[rep].capacity
+func (e *Engine) full(v *view, rep int) bool {
+	return e.active(v, rep) >= e.reps[rep].capacity
 }
 
 // applyCapacity applies step 5 to a rule, zone or fallback choice and
 // fills Owner, Rule, Zone, Split and Reservation. It returns the owner.
-func (e *Engine) applyCapacity(c choice, l *lead.Lead, s *State, now time.Time, x *explainer, d *Decision) int {
+func (e *Engine) applyCapacity(c choice, l *lead.Lead, v *view, x *explainer, d *Decision) int {
 	var candidateArr [stackReps]int
-	candidates := e.candidates(c, s, now, candidateArr[:0])
+	candidates := e.candidates(c, v, candidateArr[:0])
 
 	owner := -1
 	limit := 0
@@ -40,16 +62,16 @@ func (e *Engine) applyCapacity(c choice, l *lead.Lead, s *State, now time.Time, 
 		x.start("Capacity: rule ")
 		x.add(strconv.Quote(c.rule))
 		x.add(" ignores capacity; ")
-		e.writeLoad(x, owner, s)
+		e.writeLoad(x, owner, v)
 		x.add(".")
 		x.end()
 	default:
-		owner = e.firstUnderCapacity(c, candidates, s, x)
+		owner = e.firstUnderCapacity(c, candidates, v, x)
 		if owner >= 0 {
 			limit = e.reps[owner].capacity
 		} else {
-			owner = e.leastLoaded(candidates, s)
-			e.explainAllFull(candidates, owner, s, x, d)
+			owner = e.leastLoaded(candidates, v)
+			e.explainAllFull(candidates, owner, v, x, d)
 		}
 	}
 
@@ -71,7 +93,7 @@ func (e *Engine) applyCapacity(c choice, l *lead.Lead, s *State, now time.Time, 
 // first, then their overflow chain. Pool members come ranked by being
 // under capacity, then available, then by fewest active opportunities,
 // then by plan order; their overflow chains follow.
-func (e *Engine) candidates(c choice, s *State, now time.Time, out []int) []int {
+func (e *Engine) candidates(c choice, v *view, out []int) []int {
 	var seenArr [stackReps]bool
 	seen := seenArr[:]
 	if len(e.reps) > stackReps {
@@ -83,7 +105,7 @@ func (e *Engine) candidates(c choice, s *State, now time.Time, out []int) []int 
 		seen[r] = true
 	}
 	if c.target.pool {
-		e.rank(out, s, now, c.ignoreCapacity)
+		e.rank(out, v, c.ignoreCapacity)
 	}
 
 	members := len(out)
@@ -98,19 +120,19 @@ func (e *Engine) candidates(c choice, s *State, now time.Time, out []int) []int 
 
 // rank sorts pool members in place by insertion sort, which is stable and
 // allocation-free for the handful of reps a pool holds.
-func (e *Engine) rank(reps []int, s *State, now time.Time, ignoreCapacity bool) {
+func (e *Engine) rank(reps []int, v *view, ignoreCapacity bool) {
 	less := func(a, b int) bool {
 		if !ignoreCapacity {
-			fa, fb := e.full(s, a), e.full(s, b)
+			fa, fb := e.full(v, a), e.full(v, b)
 			if fa != fb {
 				return !fa
 			}
 		}
-		aa, ab := e.available(a, s, now), e.available(b, s, now)
+		aa, ab := e.available(a, v), e.available(b, v)
 		if aa != ab {
 			return aa
 		}
-		return e.active(s, a) < e.active(s, b)
+		return e.active(v, a) < e.active(v, b)
 	}
 
 	for i := 1; i < len(reps); i++ {
@@ -122,20 +144,20 @@ func (e *Engine) rank(reps []int, s *State, now time.Time, ignoreCapacity bool) 
 
 // firstUnderCapacity returns the first candidate below their capacity
 // trigger and explains each one skipped, or -1 when all are full.
-func (e *Engine) firstUnderCapacity(c choice, candidates []int, s *State, x *explainer) int {
+func (e *Engine) firstUnderCapacity(c choice, candidates []int, v *view, x *explainer) int {
 	for i, r := range candidates {
-		if !e.full(s, r) {
+		if !e.full(v, r) {
 			x.start("Capacity: ")
 			if i > 0 {
 				x.add("overflow goes to ")
 				x.add(e.reps[r].id)
 				x.add(", who has ")
-				x.int(e.active(s, r))
+				x.int(e.active(v, r))
 				x.add(" of ")
 				x.int(e.reps[r].capacity)
 				x.add(" active opportunities")
 			} else {
-				e.writeLoad(x, r, s)
+				e.writeLoad(x, r, v)
 			}
 			if c.target.pool && len(c.target.reps) > 1 && contains(c.target.reps, r) {
 				x.add(", and ranks first in the pool (under capacity, then available, then fewest active opportunities)")
@@ -148,7 +170,7 @@ func (e *Engine) firstUnderCapacity(c choice, candidates []int, s *State, x *exp
 		x.start("Capacity: ")
 		x.add(e.reps[r].id)
 		x.add(" has ")
-		x.int(e.active(s, r))
+		x.int(e.active(v, r))
 		x.add(" active opportunities, at or over the trigger of ")
 		x.int(e.reps[r].capacity)
 		x.add(", so takes no new leads.")
@@ -159,17 +181,17 @@ func (e *Engine) firstUnderCapacity(c choice, candidates []int, s *State, x *exp
 
 // leastLoaded returns the candidate with the fewest active opportunities,
 // the earliest on a tie.
-func (e *Engine) leastLoaded(candidates []int, s *State) int {
+func (e *Engine) leastLoaded(candidates []int, v *view) int {
 	best := candidates[0]
 	for _, r := range candidates[1:] {
-		if e.active(s, r) < e.active(s, best) {
+		if e.active(v, r) < e.active(v, best) {
 			best = r
 		}
 	}
 	return best
 }
 
-func (e *Engine) explainAllFull(candidates []int, owner int, s *State, x *explainer, d *Decision) {
+func (e *Engine) explainAllFull(candidates []int, owner int, v *view, x *explainer, d *Decision) {
 	var reason strings.Builder
 	reason.WriteString("every rep who could take the lead is at or over capacity (")
 	for i, r := range candidates {
@@ -178,7 +200,7 @@ func (e *Engine) explainAllFull(candidates []int, owner int, s *State, x *explai
 		}
 		reason.WriteString(e.reps[r].id)
 		reason.WriteByte(' ')
-		reason.WriteString(strconv.Itoa(e.active(s, r)))
+		reason.WriteString(strconv.Itoa(e.active(v, r)))
 		reason.WriteByte('/')
 		reason.WriteString(strconv.Itoa(e.reps[r].capacity))
 	}
@@ -195,20 +217,20 @@ func (e *Engine) explainAllFull(candidates []int, owner int, s *State, x *explai
 
 // explainCapacityIgnored notes the owner's load on an ownership or
 // referral decision, which ignores capacity.
-func (e *Engine) explainCapacityIgnored(x *explainer, owner int, s *State, steps string) {
+func (e *Engine) explainCapacityIgnored(x *explainer, owner int, v *view, steps string) {
 	x.start("Capacity: ")
 	x.add(steps)
 	x.add(" ignore capacity; ")
-	e.writeLoad(x, owner, s)
+	e.writeLoad(x, owner, v)
 	x.add(".")
 	x.end()
 }
 
 // writeLoad writes "ana has 3 of 15 active opportunities".
-func (e *Engine) writeLoad(x *explainer, r int, s *State) {
+func (e *Engine) writeLoad(x *explainer, r int, v *view) {
 	x.add(e.reps[r].id)
 	x.add(" has ")
-	x.int(e.active(s, r))
+	x.int(e.active(v, r))
 	x.add(" of ")
 	x.int(e.reps[r].capacity)
 	x.add(" active opportunities")

@@ -68,6 +68,7 @@ func (e *Engine) Route(l *lead.Lead, s *State, now time.Time) Decision {
 	}
 	var x explainer
 	var d Decision
+	v := view{s: s, now: now}
 
 	c, owner, ok := e.ownership(l, s, &x, &d)
 	if !ok {
@@ -79,13 +80,13 @@ func (e *Engine) Route(l *lead.Lead, s *State, now time.Time) Decision {
 		d.Owner = e.reps[owner].id
 		d.Zone = c.zone
 		d.Reservation = Reservation{Rep: d.Owner}
-		e.explainCapacityIgnored(&x, owner, s, "ownership and referrals")
+		e.explainCapacityIgnored(&x, owner, &v, "ownership and referrals")
 	} else {
 		c = e.match(l, &x)
-		owner = e.applyCapacity(c, l, s, now, &x, &d)
+		owner = e.applyCapacity(c, l, &v, &x, &d)
 	}
 
-	e.applyAvailability(owner, s, now, &x, &d)
+	e.applyAvailability(owner, &v, &x, &d)
 	d.Explanation = x.result()
 	return d
 }
