@@ -44,7 +44,7 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	t.Run("minidyn transactional", func(t *testing.T) {
 		server := httptest.NewServer(miniserver.NewServer())
 		t.Cleanup(server.Close)
-		runIntakeEvents(t, bootstrap, server.URL, nil)
+		runIntakeEvents(t, bootstrap, server.URL, true, nil)
 	})
 
 	t.Run("dynalite sequential", func(t *testing.T) {
@@ -58,15 +58,17 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 			// then.
 			t.Skipf("the intake reads no %s, so it always commits with TransactWriteItems, which dynalite 4 lacks", commitVariable)
 		}
-		runIntakeEvents(t, bootstrap, testenv.Dynalite(t), map[string]string{commitVariable: "sequential"})
+		runIntakeEvents(t, bootstrap, testenv.Dynalite(t), false, map[string]string{commitVariable: "sequential"})
 	})
 }
 
 // runIntakeEvents creates a table at endpoint and starts the emulator with
 // the settings template.yaml gives the intake (copied here, except that
 // routing is revealed) plus extra. It checks the response to each sample
-// event and what the table contains afterwards.
-func runIntakeEvents(t *testing.T, bootstrap, endpoint string, extra map[string]string) {
+// event and what the table contains afterwards. The function reaches the
+// table through a proxy that counts its requests; a transactional commit
+// must route a new lead in two requests.
+func runIntakeEvents(t *testing.T, bootstrap, endpoint string, transactional bool, extra map[string]string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
@@ -76,6 +78,7 @@ func runIntakeEvents(t *testing.T, bootstrap, endpoint string, extra map[string]
 		t.Fatalf("create table %s: %v", table, err)
 	}
 	st := dynamo.New(client, table)
+	counter, proxyURL := startRequestCounter(t, endpoint)
 
 	env := map[string]string{
 		"AWS_LAMBDA_FUNCTION_NAME":     "leadrouter-intake",
@@ -83,7 +86,7 @@ func runIntakeEvents(t *testing.T, bootstrap, endpoint string, extra map[string]
 		"LEADROUTER_PLAN":              "plan.yaml",
 		"LEADROUTER_MAX_BODY_BYTES":    "65536",
 		"LEADROUTER_REVEAL_ROUTING":    "true",
-		"LEADROUTER_DYNAMODB_ENDPOINT": endpoint,
+		"LEADROUTER_DYNAMODB_ENDPOINT": proxyURL,
 	}
 	for name, value := range extra {
 		env[name] = value
@@ -91,7 +94,9 @@ func runIntakeEvents(t *testing.T, bootstrap, endpoint string, extra map[string]
 	emulator := testenv.RIE(t, bootstrap, env)
 
 	// JSON body with an Idempotency-Key header: 202 with the routing.
+	mark := counter.mark()
 	first := invokeEvent(ctx, t, emulator, "json-body.json")
+	newLead := counter.since(mark)
 	if first.StatusCode != 202 {
 		t.Fatalf("json-body.json: status %d, want 202; body %s", first.StatusCode, first.Body)
 	}
@@ -122,8 +127,15 @@ func runIntakeEvents(t *testing.T, bootstrap, endpoint string, extra map[string]
 	}
 	t.Logf("intake bootstrap init duration under aws-lambda-rie: %s", initDuration)
 
+	t.Logf("DynamoDB requests for a new lead: %s", summarize(newLead))
+	if got := strings.Join(operations(newLead), " "); transactional && got != "BatchGetItem TransactWriteItems" {
+		t.Errorf("a new lead took %s; want one BatchGetItem (Snapshot) and one TransactWriteItems (Commit)", summarize(newLead))
+	}
+
 	// The same submission again: the original lead, marked duplicate.
+	mark = counter.mark()
 	again := invokeEvent(ctx, t, emulator, "json-body.json")
+	t.Logf("DynamoDB requests for a repeated submission: %s", summarize(counter.since(mark)))
 	if again.StatusCode != 202 {
 		t.Fatalf("json-body.json again: status %d, want 202; body %s", again.StatusCode, again.Body)
 	}
