@@ -15,19 +15,24 @@ import (
 )
 
 // BenchmarkServeIntake posts leads to the in-process local server over
-// loopback HTTP from 8 concurrent clients, with the embedded store and the
-// outbox loop writing the workbook as in `make run`. It reports throughput
-// and per-request latency percentiles; b.N is the number of leads.
+// loopback HTTP from 1 and 8 concurrent clients, with the embedded store.
+// With outbox=on the outbox loop writes the workbook every second, as in
+// `make run`, and competes for the CPU; with outbox=off the rows stay
+// pending. It reports throughput and per-request latency percentiles; b.N
+// is the number of leads.
 func BenchmarkServeIntake(b *testing.B) {
-	for _, clients := range []int{1, 8} {
-		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			benchmarkIntake(b, clients)
-		})
+	for _, outbox := range []bool{false, true} {
+		for _, clients := range []int{1, 8} {
+			name := fmt.Sprintf("outbox=%s/clients=%d", map[bool]string{false: "off", true: "on"}[outbox], clients)
+			b.Run(name, func(b *testing.B) {
+				benchmarkIntake(b, clients, outbox)
+			})
+		}
 	}
 }
 
-func benchmarkIntake(b *testing.B, clients int) {
-	srv := benchServer(b)
+func benchmarkIntake(b *testing.B, clients int, outbox bool) {
+	srv := benchServer(b, outbox)
 	url := "http://" + srv.addr() + "/leads"
 	transport := &http.Transport{MaxIdleConnsPerHost: clients}
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
@@ -81,8 +86,13 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
 }
 
-func benchServer(b *testing.B) *server {
+func benchServer(b *testing.B, outbox bool) *server {
 	b.Helper()
+
+	drainEvery := time.Second
+	if !outbox {
+		drainEvery = time.Hour
+	}
 
 	cfg := serveConfig{
 		addr:          "127.0.0.1:0",
@@ -90,7 +100,7 @@ func benchServer(b *testing.B) *server {
 		dataDir:       b.TempDir(),
 		revealRouting: true,
 		maxBodyBytes:  64 << 10,
-		drainEvery:    time.Second,
+		drainEvery:    drainEvery,
 		drainOnStop:   false,
 	}
 	srv, err := startServer(b.Context(), cfg, zerolog.Nop())
