@@ -248,7 +248,7 @@ func (e *Engine) readValues(l *lead.Lead, v *leadValues) {
 	var buf [128]byte
 	for f, s := range fields {
 		v.text[f] = -1
-		if s == "" {
+		if s == "" || len(e.dictionaries[f]) == 0 {
 			continue
 		}
 		folded := plan.AppendFolded(buf[:0], s)
