@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/leadrouter/leadrouter/shared/gsheets"
+	"github.com/leadrouter/leadrouter/shared/secrets"
+)
+
+// Config is every setting of the sheetwriter function, read from the
+// environment once at start.
+type Config struct {
+	// Table is the DynamoDB table that holds the leads and the outbox.
+	Table string
+	// SpreadsheetID is the id of the team's Google Sheet.
+	SpreadsheetID string
+	// GoogleCredentials names the secret that holds the Google
+	// credentials JSON: secretsmanager:NAME, ssm:/PATH or an ARN.
+	GoogleCredentials string
+	// Location is the team's time zone, in which the Received column is
+	// written.
+	Location *time.Location
+	// SheetsEndpoint, when set, replaces the Sheets API base URL. It
+	// accepts only a loopback address and then sends no credentials, so
+	// tests can run the built function against a local fake.
+	SheetsEndpoint string
+	// DynamoDBEndpoint, when set, replaces the DynamoDB endpoint. It
+	// accepts only a loopback address, so tests can run the built function
+	// against dynalite.
+	DynamoDBEndpoint string
+}
+
+// LoadConfig reads and checks every variable and names all missing or
+// invalid ones in one error.
+//
+//	LEADROUTER_TABLE               DynamoDB table name (required)
+//	LEADROUTER_SPREADSHEET_ID      Google Sheet id or URL (required)
+//	LEADROUTER_GOOGLE_CREDENTIALS  secret reference (required unless
+//	                               LEADROUTER_SHEETS_ENDPOINT is set)
+//	LEADROUTER_TIME_ZONE           IANA time zone, UTC when unset
+//	LEADROUTER_SHEETS_ENDPOINT     loopback URL of a fake Sheets API (tests)
+//	LEADROUTER_DYNAMODB_ENDPOINT   loopback URL of dynalite (tests)
+func LoadConfig() (Config, error) {
+	var cfg Config
+	var problems []error
+
+	cfg.Table = strings.TrimSpace(os.Getenv("LEADROUTER_TABLE"))
+	if cfg.Table == "" {
+		problems = append(problems, errors.New("LEADROUTER_TABLE is missing; set it to the DynamoDB table name"))
+	}
+
+	sheetID := os.Getenv("LEADROUTER_SPREADSHEET_ID")
+	if strings.TrimSpace(sheetID) == "" {
+		problems = append(problems, errors.New("LEADROUTER_SPREADSHEET_ID is missing; set it to the sheet's id or URL"))
+	} else if id, err := gsheets.ParseSpreadsheetID(sheetID); err != nil {
+		problems = append(problems, fmt.Errorf("LEADROUTER_SPREADSHEET_ID is invalid: %w", err))
+	} else {
+		cfg.SpreadsheetID = id
+	}
+
+	cfg.SheetsEndpoint = strings.TrimSpace(os.Getenv("LEADROUTER_SHEETS_ENDPOINT"))
+	if cfg.SheetsEndpoint != "" && !isLoopbackURL(cfg.SheetsEndpoint) {
+		problems = append(problems, fmt.Errorf("LEADROUTER_SHEETS_ENDPOINT %q is invalid: only an http URL on 127.0.0.1, ::1 or localhost is accepted, for tests; leave it unset in production", cfg.SheetsEndpoint))
+	}
+
+	cfg.DynamoDBEndpoint = strings.TrimSpace(os.Getenv("LEADROUTER_DYNAMODB_ENDPOINT"))
+	if cfg.DynamoDBEndpoint != "" && !isLoopbackURL(cfg.DynamoDBEndpoint) {
+		problems = append(problems, fmt.Errorf("LEADROUTER_DYNAMODB_ENDPOINT %q is invalid: only an http URL on 127.0.0.1, ::1 or localhost is accepted, for tests; leave it unset in production", cfg.DynamoDBEndpoint))
+	}
+
+	cfg.GoogleCredentials = strings.TrimSpace(os.Getenv("LEADROUTER_GOOGLE_CREDENTIALS"))
+	switch {
+	case cfg.GoogleCredentials == "" && cfg.SheetsEndpoint == "":
+		problems = append(problems, errors.New("LEADROUTER_GOOGLE_CREDENTIALS is missing; set it to secretsmanager:NAME, ssm:/PATH or the secret's ARN"))
+	case cfg.GoogleCredentials != "":
+		if _, err := secrets.ParseRef(cfg.GoogleCredentials); err != nil {
+			problems = append(problems, fmt.Errorf("LEADROUTER_GOOGLE_CREDENTIALS is invalid: %w", err))
+		}
+	}
+
+	cfg.Location = time.UTC
+	if zone := strings.TrimSpace(os.Getenv("LEADROUTER_TIME_ZONE")); zone != "" {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("LEADROUTER_TIME_ZONE %q is invalid: expected an IANA time zone such as Europe/Berlin: %w", zone, err))
+		} else {
+			cfg.Location = loc
+		}
+	}
+
+	if len(problems) > 0 {
+		return Config{}, fmt.Errorf("sheetwriter: invalid configuration: %w", errors.Join(problems...))
+	}
+	return cfg, nil
+}
+
+func isLoopbackURL(text string) bool {
+	u, err := url.Parse(text)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	host := u.Hostname()
+	return host == "127.0.0.1" || host == "::1" || host == "localhost"
+}
