@@ -154,6 +154,11 @@ func cellValue(cell sheet.Cell) any {
 
 // formatDateColumns gives each date header's column a DATE_TIME number
 // format from row 2 down, once per Book and header.
+//
+// NOTE: the format covers the grid rows that exist when it is set. That
+// rows which INSERT_ROWS adds later take the format from the row above is
+// how the Sheets UI behaves; it is not checked against the live API, and
+// the fake assumes it.
 func (b *Book) formatDateColumns(ctx context.Context, tab string, values tabValues, headers []string) error {
 	var pending []string
 	b.mu.Lock()
