@@ -269,10 +269,10 @@ func asList(v any) []any {
 }
 
 // checkEnvironment checks each function's variables against the variables
-// its Go package reads: every variable read is set (in Globals or on the
-// function) unless it is in testOnlyVariables, no test-only variable is set,
-// and every LEADROUTER_ variable set is read, which catches misspelt names.
-// reads maps a function's logical id to the variables its package reads.
+// its Go package reads, given in reads by logical id. Every variable read
+// must be set, in Globals or on the function, unless testOnlyVariables lists
+// it, and no test-only variable may be set. Every LEADROUTER_ variable set
+// must be read, which catches misspelt names.
 func checkEnvironment(tmpl *samTemplate, reads map[string]map[string]bool) []string {
 	var problems []string
 	for _, id := range functionIDs(tmpl) {

@@ -1,8 +1,8 @@
 // Package templatecheck holds the tests that check template.yaml, the AWS SAM
-// template, against the code it deploys: every function builds, every
-// setting a function reads is set, every IAM policy names resources of the
-// stack, every schedule runs in the team's time zone, and the table, the
-// pipe and the queue match what the store and the sheet writer expect.
+// template, against the code it deploys. Every function must build and get
+// every setting it reads. Every IAM policy must name resources of the stack,
+// and every schedule must run in the team's time zone. The queue, the alarm
+// and the pipe must match what the sheet writer expects.
 //
 // The tests read the YAML with go.yaml.in/yaml/v3 instead of a CloudFormation
 // library, because github.com/awslabs/goformation drops ScheduleV2 events,

@@ -13,8 +13,9 @@ import (
 )
 
 // samTemplate is a parsed SAM template. Values are plain Go values (maps,
-// slices, strings, numbers, booleans); a short-form intrinsic function such
-// as `!GetAtt Table.Arn` becomes its long form, {"Fn::GetAtt": ["Table", "Arn"]}.
+// slices, strings, numbers, booleans), and a short-form intrinsic function
+// such as `!GetAtt Table.Arn` becomes its long form,
+// {"Fn::GetAtt": ["Table", "Arn"]}.
 type samTemplate struct {
 	Parameters map[string]any
 	Globals    map[string]any

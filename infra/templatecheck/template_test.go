@@ -173,3 +173,28 @@ func TestTemplatePipeFilter(t *testing.T) {
 		t.Errorf("InputTemplate renders %s, want exactly {\"lead_id\":\"L-01TEST\"}", rendered)
 	}
 }
+
+// TestReadmeMakeTargets checks the Makefile targets that infra/README.md
+// documents for sam build, so the lines a reader copies pass the same
+// checks as the Makefile.
+func TestReadmeMakeTargets(t *testing.T) {
+	root := repoRoot(t)
+	text, err := os.ReadFile(filepath.Join(root, "infra", "README.md"))
+	if err != nil {
+		t.Fatalf("read infra/README.md: %v", err)
+	}
+	_, block, found := strings.Cut(string(text), "```make\n")
+	block, _, closed := strings.Cut(block, "```")
+	if !found || !closed {
+		t.Fatalf("infra/README.md has no ```make block")
+	}
+
+	targets := parseMakefile(block)
+	if len(targets) == 0 {
+		t.Fatalf("the make block of infra/README.md has no build- target:\n%s", block)
+	}
+	_, problems := functionBuilds(loadTemplate(t), root, targets)
+	for _, problem := range problems {
+		t.Error(problem)
+	}
+}
