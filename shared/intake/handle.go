@@ -13,9 +13,9 @@ import (
 )
 
 // Handle responds to one API Gateway HTTP API event. It always returns a
-// response and a nil error: client mistakes get a 4xx that names the field
-// and what is accepted, and internal failures get a 503 with Retry-After,
-// logged once through the zerolog logger in ctx (none is silent).
+// response and a nil error. Client mistakes get a 4xx that names the field
+// and what is accepted. Internal failures get a 503 with Retry-After and
+// are logged once through the zerolog logger in ctx, if ctx carries one.
 //
 // A 2xx or 303 response means the lead, its decision and its capacity
 // reservation are stored.
@@ -65,6 +65,9 @@ func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTP
 	}
 
 	// A bot filled in the hidden field: respond as for a lead, keep nothing.
+	// NOTE: with RevealRouting on, a real 202 names an owner and this one
+	// does not, so a script could tell them apart. Form posts get the same
+	// 303 either way.
 	if sub.honeypot {
 		logFrom(ctx).Info().Str("request_id", req.id()).Msg("intake: honeypot filled in; submission dropped")
 		return h.accepted(reply, store.Record{Lead: lead.Lead{ID: id}}, false)
@@ -126,7 +129,7 @@ func (h *Handler) route(ctx context.Context, l lead.Lead, keys []string) (rec st
 		case errors.As(err, &dup):
 			original, lerr := h.deps.Store.Lead(ctx, dup.LeadID)
 			if lerr != nil {
-				return store.Record{}, false, fmt.Errorf("read lead %s that holds key %q: %w", dup.LeadID, dup.Key, lerr)
+				return store.Record{}, false, fmt.Errorf("read lead %s, which holds key %q: %w", dup.LeadID, dup.Key, lerr)
 			}
 			return original, true, nil
 		case errors.Is(err, store.ErrFull):
