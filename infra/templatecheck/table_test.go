@@ -21,11 +21,10 @@ import (
 	"github.com/leadrouter/leadrouter/shared/store"
 )
 
-// TestTemplateTableMatchesStore creates the table with dynamo.CreateTable on
-// dynalite and compares its keys and indexes with the template's table, then
-// stores a lead and checks that the pipe's filter selects exactly the lead's
-// item and that its input template renders the message the sheet writer
-// reads.
+// TestTemplateTableMatchesStore compares the template's table with the one
+// dynamo.CreateTable makes on dynalite. It then stores a lead and checks that
+// the pipe's filter selects exactly the lead's item, and that the input
+// template renders the message the sheet writer reads.
 func TestTemplateTableMatchesStore(t *testing.T) {
 	tmpl := loadTemplate(t)
 	properties := asMap(lookup(tmpl.Resources["LeadsTable"], "Properties"))
