@@ -82,7 +82,7 @@ func (e *FunctionError) Error() string {
 // executable Lambda function for a custom runtime, built for this machine)
 // as the function, and stops both when t ends.
 //
-// The function sees only this environment: PATH, a HOME folder of its own
+// The function gets only this environment: PATH, a HOME folder of its own
 // with no AWS configuration, fake static credentials (FakeAccessKeyID,
 // FakeSecretAccessKey), AWS_REGION FakeRegion, AWS_EC2_METADATA_DISABLED=true,
 // AWS_LAMBDA_FUNCTION_TIMEOUT 30 seconds, then env, which may override any of
@@ -217,8 +217,8 @@ func startRIE(t testing.TB, bin, bootstrap string, environment []string) (*Emula
 	})
 	return &Emulator{
 		url: "http://" + invokeAddress + rieInvokePath,
-		// The function's own timeout bounds an invocation; this one only
-		// catches an emulator that stopped answering.
+		// The function's own timeout bounds an invocation, and this one
+		// only catches an emulator that stopped responding.
 		client: &http.Client{Timeout: 2 * time.Minute},
 		output: output,
 	}, nil
@@ -276,8 +276,8 @@ func rieBinary() string {
 // Invoke sends payload to the function as one synchronous invocation and
 // returns the function's response. It waits while another invocation of the
 // same emulator runs. A function that returns an error or panics gives a
-// *FunctionError; an emulator that answers with a non-2xx status gives an
-// error with the status and body.
+// *FunctionError, and a non-2xx status from the emulator gives an error with
+// the status and body.
 func (e *Emulator) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	e.invokeMu.Lock()
 	defer e.invokeMu.Unlock()
@@ -308,7 +308,7 @@ func (e *Emulator) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		return nil, fmt.Errorf("rie: invoke %s: status %d: %s", e.url, resp.StatusCode, body)
 	}
 
-	// The emulator prints the REPORT line before it answers, but the line
+	// The emulator prints the REPORT line before it responds, but the line
 	// reaches the output buffer through a pipe, so wait for it: Reports
 	// then includes this invocation when Invoke returns.
 	reported := func(output string) bool { return strings.Contains(output, "REPORT RequestId: "+requestID+"\t") }

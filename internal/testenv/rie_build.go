@@ -26,7 +26,7 @@ func BuildLambda(t testing.TB, pkg string) string {
 	cmd := exec.Command(goTool, "build", "-tags", "lambda.norpc", "-trimpath", "-o", bootstrap, pkg)
 	cmd.Dir = dynaliteRepoRoot()
 	// GOOS and GOARCH are those of the test binary, whatever the
-	// environment says, so the emulator on this machine can run the result.
+	// environment sets, so the emulator on this machine can run the result.
 	cmd.Env = append(cmd.Environ(), "CGO_ENABLED=0", "GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH)
 	if output, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("testenv: go build %s in %s: %v\n%s", pkg, cmd.Dir, err, strings.TrimSpace(string(output)))

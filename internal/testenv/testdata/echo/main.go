@@ -1,7 +1,7 @@
 // Command echo is a minimal Lambda function for testing the emulator
 // harness: it returns the event it received with the invocation's request
 // id and a few settings from its environment, logs one line through
-// logging.ForInvocation, and returns an error when the event asks for one.
+// logging.ForInvocation, and returns an error when the event sets "fail".
 package main
 
 import (
