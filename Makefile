@@ -51,6 +51,19 @@ build-%: ## build one function: make build-intake
 	mkdir -p build/$*
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH_LAMBDA) go build -tags lambda.norpc -trimpath -ldflags '-s -w' -o build/$*/bootstrap ./functions/$*
 
+# sam build runs these in the repository root (template.yaml sets
+# BuildMethod: makefile) with ARTIFACTS_DIR set. PLAN names the plan to ship.
+.PHONY: build-IntakeFunction build-SheetWriterFunction
+build-IntakeFunction: ## sam build: intake bootstrap and $(PLAN) as plan.yaml into $(ARTIFACTS_DIR)
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set; run sam build, or set it to an output folder" >&2; exit 2; }
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags '-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/intake
+	go run ./cmd/leadrouter plan check $(PLAN)
+	cp $(PLAN) $(ARTIFACTS_DIR)/plan.yaml
+
+build-SheetWriterFunction: ## sam build: sheet writer bootstrap into $(ARTIFACTS_DIR)
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set; run sam build, or set it to an output folder" >&2; exit 2; }
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags '-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/sheetwriter
+
 .PHONY: clean
 clean: ## remove build output, local data and installed tools
 	rm -rf bin build .data .tools bench.txt
