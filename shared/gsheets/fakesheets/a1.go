@@ -31,6 +31,7 @@ func parseA1(text string) (gridRange, error) {
 	first, second, isPair := strings.Cut(cells, ":")
 	c0, r0, err := parseCell(first)
 	if err != nil {
+		//lint:ignore ST1005 the text is Google's own error message, which clients may match
 		return gridRange{}, fmt.Errorf("Unable to parse range: %s", text)
 	}
 
@@ -38,6 +39,7 @@ func parseA1(text string) (gridRange, error) {
 	if isPair {
 		c1, r1, err = parseCell(second)
 		if err != nil {
+			//lint:ignore ST1005 the text is Google's own error message, which clients may match
 			return gridRange{}, fmt.Errorf("Unable to parse range: %s", text)
 		}
 	}
@@ -69,10 +71,12 @@ func splitSheet(text string) (string, string, error) {
 				return name.String(), "", nil
 			}
 			if !strings.HasPrefix(rest, "!") {
+				//lint:ignore ST1005 the text is Google's own error message, which clients may match
 				return "", "", fmt.Errorf("Unable to parse range: %s", text)
 			}
 			return name.String(), rest[1:], nil
 		}
+		//lint:ignore ST1005 the text is Google's own error message, which clients may match
 		return "", "", fmt.Errorf("Unable to parse range: %s", text)
 	}
 
