@@ -283,6 +283,10 @@ func (s *server) routes() http.Handler {
 // Gateway would.
 func (s *server) serveIntake(w http.ResponseWriter, r *http.Request) {
 	started := time.Now()
+
+	// The local server plays both API Gateway and Lambda, so one id serves
+	// as both: every line of the request carries it as request_id, and the
+	// handler's lines also carry it as api_request_id.
 	requestID := newRequestID()
 	logger := s.logger.With().Str("request_id", requestID).Logger()
 	ctx := logging.WithContext(r.Context(), logger)
@@ -314,9 +318,13 @@ func (s *server) serveIntake(w http.ResponseWriter, r *http.Request) {
 }
 
 // drainLoop writes pending rows to the workbook every cfg.drainEvery
-// until ctx ends.
+// until ctx ends. With drainEvery 0 or less it returns at once, because
+// the loop is off.
 func (s *server) drainLoop(ctx context.Context) {
 	defer close(s.drained)
+	if s.cfg.drainEvery <= 0 {
+		return
+	}
 
 	ticker := time.NewTicker(s.cfg.drainEvery)
 	defer ticker.Stop()

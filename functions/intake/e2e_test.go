@@ -204,14 +204,15 @@ func checkLogs(t *testing.T, emulator *testenv.Emulator) {
 			continue
 		}
 
-		// The line may hold request_id twice, because the handler also logs
-		// the API Gateway request id under that name, so look at every one.
-		found := false
-		for _, match := range requestIDField.FindAllStringSubmatch(line, -1) {
-			found = found || invocations[match[1]]
+		// The handler logs the API Gateway request id as api_request_id, so
+		// request_id must appear once and hold the Lambda request id.
+		matches := requestIDField.FindAllStringSubmatch(line, -1)
+		if len(matches) != 1 {
+			t.Errorf("log line carries request_id %d times, want once: %s", len(matches), line)
+			continue
 		}
-		if !found {
-			t.Errorf("log line carries no Lambda request id: %s", line)
+		if !invocations[matches[0][1]] {
+			t.Errorf("log line's request_id %q is no Lambda request id: %s", matches[0][1], line)
 			continue
 		}
 		tagged++

@@ -16,6 +16,9 @@ import (
 // response and a nil error. Client mistakes get a 4xx that names the field
 // and what is accepted. Internal failures get a 503 with Retry-After and
 // are logged once through the zerolog logger in ctx, if ctx carries one.
+// The lines it logs carry the API Gateway request id as api_request_id,
+// because request_id belongs to the caller: logging.ForInvocation sets it to
+// the Lambda request id.
 //
 // A 2xx or 303 response means the lead, its decision and its capacity
 // reservation are stored.
@@ -69,7 +72,7 @@ func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTP
 	// does not, so a script could tell them apart. Form posts get the same
 	// 303 either way.
 	if sub.honeypot {
-		logFrom(ctx).Info().Str("request_id", req.id()).Msg("intake: honeypot filled in; submission dropped")
+		logFrom(ctx).Info().Str("api_request_id", req.id()).Msg("intake: honeypot filled in; submission dropped")
 		return h.accepted(reply, store.Record{Lead: lead.Lead{ID: id}}, false)
 	}
 
@@ -85,7 +88,7 @@ func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTP
 	}
 
 	logFrom(ctx).Info().
-		Str("request_id", req.id()).
+		Str("api_request_id", req.id()).
 		Str("lead_id", rec.Lead.ID).
 		Str("owner", rec.Decision.Owner).
 		Str("zone", string(rec.Decision.Zone)).

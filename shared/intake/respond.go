@@ -77,7 +77,7 @@ func (h *Handler) accepted(style replyStyle, rec store.Record, duplicate bool) e
 func (h *Handler) unavailable(ctx context.Context, req request, operation string, err error) events.APIGatewayV2HTTPResponse {
 	logFrom(ctx).Error().
 		Err(err).
-		Str("request_id", req.id()).
+		Str("api_request_id", req.id()).
 		Str("operation", operation).
 		Msg("intake: lead not accepted")
 
