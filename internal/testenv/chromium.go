@@ -93,12 +93,3 @@ func Browser(t testing.TB) context.Context {
 	}
 	return ctx
 }
-
-// skipMissing skips t for a missing tool, or fails it when CI=true.
-func skipMissing(t testing.TB, reason string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(reason + " (CI=true, so a missing tool fails the test)")
-	}
-	t.Skip(reason)
-}

@@ -45,10 +45,10 @@ func Dynalite(t testing.TB) string {
 	t.Helper()
 	bin := dynaliteBinary()
 	if _, err := os.Stat(bin); err != nil {
-		skipDynalite(t, fmt.Sprintf("dynalite not found at %s; run make tools", bin))
+		skipMissing(t, fmt.Sprintf("dynalite not found at %s; run make tools", bin))
 	}
 	if _, err := exec.LookPath("node"); err != nil {
-		skipDynalite(t, "node not found on PATH, and dynalite needs it; install Node.js")
+		skipMissing(t, "node not found on PATH, and dynalite needs it; install Node.js")
 	}
 
 	// The port is free when chosen but another process may take it before
@@ -146,39 +146,7 @@ func dynaliteBinary() string {
 	if bin := os.Getenv("LEADROUTER_DYNALITE"); bin != "" {
 		return bin
 	}
-	return filepath.Join(dynaliteRepoRoot(), ".tools", "node_modules", ".bin", "dynalite")
-}
-
-// dynaliteRepoRoot returns $LEADROUTER_REPO, or else the nearest folder
-// above the working directory that has a go.mod, or "." when there is none.
-var dynaliteRepoRoot = sync.OnceValue(func() string {
-	if root := os.Getenv("LEADROUTER_REPO"); root != "" {
-		return root
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "."
-		}
-		dir = parent
-	}
-})
-
-// skipDynalite skips t with reason, or fails it when CI=true because CI must run
-// every test.
-func skipDynalite(t testing.TB, reason string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(reason + " (CI=true, so a missing tool fails the test)")
-	}
-	t.Skip(reason)
+	return filepath.Join(repoRoot(), ".tools", "node_modules", ".bin", "dynalite")
 }
 
 // DynamoClient returns a DynamoDB client for a local server at endpoint. It

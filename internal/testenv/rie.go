@@ -270,7 +270,7 @@ func rieBinary() string {
 	if bin := os.Getenv("LEADROUTER_RIE"); bin != "" {
 		return bin
 	}
-	return filepath.Join(dynaliteRepoRoot(), ".tools", "bin", "aws-lambda-rie")
+	return filepath.Join(repoRoot(), ".tools", "bin", "aws-lambda-rie")
 }
 
 // Invoke sends payload to the function as one synchronous invocation and

@@ -24,7 +24,7 @@ func BuildLambda(t testing.TB, pkg string) string {
 
 	bootstrap := filepath.Join(t.TempDir(), "bootstrap")
 	cmd := exec.Command(goTool, "build", "-tags", "lambda.norpc", "-trimpath", "-o", bootstrap, pkg)
-	cmd.Dir = dynaliteRepoRoot()
+	cmd.Dir = repoRoot()
 	// GOOS and GOARCH are those of the test binary, whatever the
 	// environment sets, so the emulator on this machine can run the result.
 	cmd.Env = append(cmd.Environ(), "CGO_ENABLED=0", "GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH)
