@@ -24,6 +24,12 @@ type Engine struct {
 	zones    []compiledZone
 	fallback compiledTarget
 
+	// ruleMatcher and zoneMatcher find the first rule and the first
+	// collaborative zone that a lead matches; entry i is e.rules[i] or
+	// e.zones[i].
+	ruleMatcher matcher
+	zoneMatcher matcher
+
 	// dictionaries give every text value that a condition names, folded,
 	// a small number per field, so that matching a lead against every
 	// rule costs one map lookup per field.
@@ -49,18 +55,8 @@ type compiledTarget struct {
 	pool bool
 }
 
-// compiledConditions is a When list in the form the engine matches.
-type compiledConditions struct {
-	// text[f] is nil when the conditions do not test text field f, else
-	// accepted[id] tells whether the value numbered id is accepted.
-	text      [textFieldCount][]bool
-	employees *plan.Range
-	potential *plan.Range
-}
-
 type compiledRule struct {
 	id             string
-	when           compiledConditions
 	target         compiledTarget
 	ignoreCapacity bool
 	// matched is the explanation line written when the rule matches.
@@ -69,27 +65,10 @@ type compiledRule struct {
 
 type compiledZone struct {
 	id      string
-	when    compiledConditions
 	members compiledTarget
 	split   *plan.SplitPolicy
 	closer  int
 	matched string
-}
-
-// Text fields that conditions test, as indexes into the dictionaries.
-const (
-	textSource = iota
-	textIndustry
-	textCountry
-	textRegion
-	textFieldCount
-)
-
-var textFields = [textFieldCount]plan.Field{
-	textSource:   plan.FieldSource,
-	textIndustry: plan.FieldIndustry,
-	textCountry:  plan.FieldCountry,
-	textRegion:   plan.FieldRegion,
 }
 
 // New compiles a plan into an engine. The plan must come from plan.Parse
@@ -123,6 +102,7 @@ func New(p *plan.Plan) (*Engine, error) {
 		e.reps = append(e.reps, info)
 	}
 
+	var ruleConds []compiledConditions
 	for _, r := range p.Rules {
 		target, err := e.compileTarget(r.To)
 		if err != nil {
@@ -132,15 +112,16 @@ func New(p *plan.Plan) (*Engine, error) {
 		if err != nil {
 			return nil, fmt.Errorf("routing: new engine: rule %q: %w", r.ID, err)
 		}
+		ruleConds = append(ruleConds, when)
 		e.rules = append(e.rules, compiledRule{
 			id:             r.ID,
-			when:           when,
 			target:         target,
 			ignoreCapacity: r.IgnoreCapacity,
 			matched:        fmt.Sprintf("Rule %q matched (%s).", r.ID, plan.DescribeConditions(r.When)),
 		})
 	}
 
+	var zoneConds []compiledConditions
 	for _, z := range p.Collaborative {
 		members, err := e.compileTarget(plan.Target{Pool: z.Members})
 		if err != nil {
@@ -150,9 +131,9 @@ func New(p *plan.Plan) (*Engine, error) {
 		if err != nil {
 			return nil, fmt.Errorf("routing: new engine: collaborative zone %q: %w", z.ID, err)
 		}
+		zoneConds = append(zoneConds, when)
 		cz := compiledZone{
 			id:      z.ID,
-			when:    when,
 			members: members,
 			split:   z.Split,
 			closer:  -1,
@@ -163,6 +144,13 @@ func New(p *plan.Plan) (*Engine, error) {
 		}
 		e.zones = append(e.zones, cz)
 	}
+
+	var dictionarySizes [textFieldCount]int
+	for f, dict := range e.dictionaries {
+		dictionarySizes[f] = len(dict)
+	}
+	e.ruleMatcher = newMatcher(ruleConds, dictionarySizes)
+	e.zoneMatcher = newMatcher(zoneConds, dictionarySizes)
 
 	fallback, err := e.compileTarget(p.Fallback)
 	if err != nil {
@@ -229,15 +217,6 @@ func (e *Engine) compileConditions(conds []plan.Condition) (compiledConditions, 
 		}
 	}
 	return cc, nil
-}
-
-func textFieldIndex(f plan.Field) int {
-	for i, tf := range textFields {
-		if tf == f {
-			return i
-		}
-	}
-	return -1
 }
 
 // Plan returns the plan the engine routes with.

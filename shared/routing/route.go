@@ -204,11 +204,8 @@ func (e *Engine) match(l *lead.Lead, x *explainer) choice {
 	var values leadValues
 	e.readValues(l, &values)
 
-	for i := range e.rules {
+	if i := e.ruleMatcher.first(&values); i >= 0 {
 		r := &e.rules[i]
-		if !values.matches(&r.when) {
-			continue
-		}
 		x.line(r.matched)
 		return choice{zone: ZonePrimary, rule: r.id, target: r.target, ignoreCapacity: r.ignoreCapacity, zoneIndex: -1}
 	}
@@ -216,67 +213,14 @@ func (e *Engine) match(l *lead.Lead, x *explainer) choice {
 		x.line("Rules: no primary-zone rule matched.")
 	}
 
-	for i := range e.zones {
+	if i := e.zoneMatcher.first(&values); i >= 0 {
 		z := &e.zones[i]
-		if !values.matches(&z.when) {
-			continue
-		}
 		x.line(z.matched)
 		return choice{zone: ZoneCollaborative, rule: z.id, target: z.members, zoneIndex: i}
 	}
 
 	x.line("Fallback: no rule or collaborative zone matched; this is a coverage gap in the plan.")
 	return choice{zone: ZoneFallback, rule: "fallback", target: e.fallback, zoneIndex: -1}
-}
-
-// leadValues holds a lead's condition inputs: each text field as its
-// dictionary number (-1 when no condition names the value).
-type leadValues struct {
-	text      [textFieldCount]int
-	employees float64
-	potential float64
-}
-
-func (e *Engine) readValues(l *lead.Lead, v *leadValues) {
-	fields := [textFieldCount]string{
-		textSource:   l.Source,
-		textIndustry: l.Industry,
-		textCountry:  l.Country,
-		textRegion:   l.Region,
-	}
-
-	var buf [128]byte
-	for f, s := range fields {
-		v.text[f] = -1
-		if s == "" || len(e.dictionaries[f]) == 0 {
-			continue
-		}
-		folded := plan.AppendFolded(buf[:0], s)
-		if id, ok := e.dictionaries[f][string(folded)]; ok {
-			v.text[f] = id
-		}
-	}
-	v.employees = float64(l.Employees)
-	v.potential = l.Potential
-}
-
-func (v *leadValues) matches(c *compiledConditions) bool {
-	for f, accepted := range c.text {
-		if accepted == nil {
-			continue
-		}
-		id := v.text[f]
-		if id < 0 || id >= len(accepted) || !accepted[id] {
-			return false
-		}
-	}
-	if c.employees != nil && !c.employees.Contains(v.employees) {
-		return false
-	}
-	if c.potential != nil && !c.potential.Contains(v.potential) {
-		return false
-	}
-	return true
 }
 
 func (e *Engine) escalate(d *Decision, reason string) {
