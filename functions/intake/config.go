@@ -3,11 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
 
+	"github.com/leadrouter/leadrouter/internal/loopback"
 	"github.com/leadrouter/leadrouter/shared/dynamo"
 	"github.com/leadrouter/leadrouter/shared/intake"
 )
@@ -80,8 +80,8 @@ func LoadConfig() (Config, error) {
 	}
 
 	cfg.DynamoDBEndpoint = strings.TrimSpace(os.Getenv("LEADROUTER_DYNAMODB_ENDPOINT"))
-	if cfg.DynamoDBEndpoint != "" && !isLoopbackURL(cfg.DynamoDBEndpoint) {
-		problems = append(problems, fmt.Errorf("LEADROUTER_DYNAMODB_ENDPOINT %q is invalid: only an http URL on 127.0.0.1, ::1 or localhost is accepted, for tests; leave it unset in production", cfg.DynamoDBEndpoint))
+	if err := loopback.CheckEndpoint("LEADROUTER_DYNAMODB_ENDPOINT", cfg.DynamoDBEndpoint); err != nil {
+		problems = append(problems, err)
 	}
 
 	cfg.Commit = dynamo.Transactional
@@ -97,13 +97,4 @@ func LoadConfig() (Config, error) {
 		return Config{}, fmt.Errorf("intake: invalid configuration: %w", errors.Join(problems...))
 	}
 	return cfg, nil
-}
-
-func isLoopbackURL(text string) bool {
-	u, err := url.Parse(text)
-	if err != nil || u.Scheme != "http" {
-		return false
-	}
-	host := u.Hostname()
-	return host == "127.0.0.1" || host == "::1" || host == "localhost"
 }

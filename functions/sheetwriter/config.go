@@ -3,11 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/leadrouter/leadrouter/internal/loopback"
 	"github.com/leadrouter/leadrouter/shared/gsheets"
 	"github.com/leadrouter/leadrouter/shared/secrets"
 )
@@ -64,13 +64,13 @@ func LoadConfig() (Config, error) {
 	}
 
 	cfg.SheetsEndpoint = strings.TrimSpace(os.Getenv("LEADROUTER_SHEETS_ENDPOINT"))
-	if cfg.SheetsEndpoint != "" && !isLoopbackURL(cfg.SheetsEndpoint) {
-		problems = append(problems, fmt.Errorf("LEADROUTER_SHEETS_ENDPOINT %q is invalid: only an http URL on 127.0.0.1, ::1 or localhost is accepted, for tests; leave it unset in production", cfg.SheetsEndpoint))
+	if err := loopback.CheckEndpoint("LEADROUTER_SHEETS_ENDPOINT", cfg.SheetsEndpoint); err != nil {
+		problems = append(problems, err)
 	}
 
 	cfg.DynamoDBEndpoint = strings.TrimSpace(os.Getenv("LEADROUTER_DYNAMODB_ENDPOINT"))
-	if cfg.DynamoDBEndpoint != "" && !isLoopbackURL(cfg.DynamoDBEndpoint) {
-		problems = append(problems, fmt.Errorf("LEADROUTER_DYNAMODB_ENDPOINT %q is invalid: only an http URL on 127.0.0.1, ::1 or localhost is accepted, for tests; leave it unset in production", cfg.DynamoDBEndpoint))
+	if err := loopback.CheckEndpoint("LEADROUTER_DYNAMODB_ENDPOINT", cfg.DynamoDBEndpoint); err != nil {
+		problems = append(problems, err)
 	}
 
 	cfg.GoogleCredentials = strings.TrimSpace(os.Getenv("LEADROUTER_GOOGLE_CREDENTIALS"))
@@ -97,13 +97,4 @@ func LoadConfig() (Config, error) {
 		return Config{}, fmt.Errorf("sheetwriter: invalid configuration: %w", errors.Join(problems...))
 	}
 	return cfg, nil
-}
-
-func isLoopbackURL(text string) bool {
-	u, err := url.Parse(text)
-	if err != nil || u.Scheme != "http" {
-		return false
-	}
-	host := u.Hostname()
-	return host == "127.0.0.1" || host == "::1" || host == "localhost"
 }

@@ -121,3 +121,21 @@ func TestLoadConfigLocalEndpointNeedsNoCredentials(t *testing.T) {
 		t.Errorf("SheetsEndpoint = %q, want the loopback URL", cfg.SheetsEndpoint)
 	}
 }
+
+func TestLoadConfigLoopbackDynamoDB(t *testing.T) {
+	setEnv(t, map[string]string{
+		"LEADROUTER_TABLE":              "leadrouter",
+		"LEADROUTER_SPREADSHEET_ID":     "1AbC",
+		"LEADROUTER_GOOGLE_CREDENTIALS": "secretsmanager:google",
+		"LEADROUTER_DYNAMODB_ENDPOINT":  "http://[::1]:8000",
+	})
+
+	cfg, err := LoadConfig()
+	if err != nil {
+		t.Fatalf("LoadConfig: %v", err)
+	}
+
+	if cfg.DynamoDBEndpoint != "http://[::1]:8000" {
+		t.Errorf("DynamoDBEndpoint = %q, want http://[::1]:8000", cfg.DynamoDBEndpoint)
+	}
+}
