@@ -123,9 +123,60 @@ func (x *explainer) number(v float64) {
 	x.writeBytes(strconv.AppendFloat(buf[:0], v, 'f', -1, 64))
 }
 
+// timeLayout is the layout of instants in explanations, which show them
+// in the rep's time zone.
+const timeLayout = "Mon 2006-01-02 15:04 MST"
+
 func (x *explainer) time(t time.Time, loc *time.Location) {
 	var buf [48]byte
-	x.writeBytes(t.In(loc).AppendFormat(buf[:0], "Mon 2006-01-02 15:04 MST"))
+	x.writeBytes(appendTime(buf[:0], t.In(loc)))
+}
+
+// appendTime appends t as t.AppendFormat(dst, timeLayout) does, without
+// parsing the layout on every call. Years outside 0 to 9999 and zones
+// without an abbreviation go through AppendFormat, because its rules for
+// them are longer.
+func appendTime(dst []byte, t time.Time) []byte {
+	zone, offset := t.Zone()
+	if zone == "" {
+		return t.AppendFormat(dst, timeLayout)
+	}
+
+	// Read the wall clock with UTC arithmetic, so the zone is looked up once.
+	wall := t.UTC().Add(time.Duration(offset) * time.Second)
+	year, month, day := wall.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(dst, timeLayout)
+	}
+	hour, minute, _ := wall.Clock()
+
+	dst = append(dst, wall.Weekday().String()[:3]...)
+	dst = append(dst, ' ')
+	dst = appendDigits(dst, year, 4)
+	dst = append(dst, '-')
+	dst = appendDigits(dst, int(month), 2)
+	dst = append(dst, '-')
+	dst = appendDigits(dst, day, 2)
+	dst = append(dst, ' ')
+	dst = appendDigits(dst, hour, 2)
+	dst = append(dst, ':')
+	dst = appendDigits(dst, minute, 2)
+	dst = append(dst, ' ')
+	return append(dst, zone...)
+}
+
+// appendDigits appends n, which must not be negative, zero-padded to
+// width digits.
+func appendDigits(dst []byte, n, width int) []byte {
+	start := len(dst)
+	for range width {
+		dst = append(dst, '0')
+	}
+	for i := len(dst) - 1; i >= start && n > 0; i-- {
+		dst[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return dst
 }
 
 // end closes the line begun by start.
