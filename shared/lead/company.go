@@ -1,6 +1,7 @@
 package lead
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -84,6 +85,62 @@ func NormalizeCompany(name string) string {
 	joined := truncateUTF8(strings.Join(strings.Fields(b.String()), " "), maxCompanyLength)
 	words := trimLegalSuffixes(strings.Fields(joined))
 	return strings.Join(words, " ")
+}
+
+// appendCompanyASCII appends NormalizeCompany(name) for an ASCII name,
+// step for step the same but without building intermediate strings.
+func appendCompanyASCII(dst []byte, name string) []byte {
+	start := len(dst)
+
+	// Keep letters and digits in lower case, drop apostrophes and dots,
+	// and separate words by one space.
+	pendingSpace := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		switch {
+		case c == '\'' || c == '.':
+		case c == '&' || c == '+':
+			if len(dst) > start {
+				dst = append(dst, ' ')
+			}
+			dst = append(dst, "and"...)
+			pendingSpace = true
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			if pendingSpace && len(dst) > start {
+				dst = append(dst, ' ')
+			}
+			pendingSpace = false
+			dst = append(dst, c)
+		default:
+			pendingSpace = true
+		}
+	}
+
+	// Truncate before trimming legal forms, as NormalizeCompany does.
+	if len(dst)-start > maxCompanyLength {
+		dst = dst[:start+maxCompanyLength]
+		for len(dst) > start && dst[len(dst)-1] == ' ' {
+			dst = dst[:len(dst)-1]
+		}
+	}
+
+	for {
+		last := bytes.LastIndexByte(dst[start:], ' ')
+		if last < 0 || !legalSuffixes[string(dst[start+last+1:])] {
+			return dst
+		}
+		dst = dst[:start+last]
+
+		// Drop an "and" that joined the legal forms ("& Co. KG"), while
+		// another word remains.
+		last = bytes.LastIndexByte(dst[start:], ' ')
+		if last >= 0 && string(dst[start+last+1:]) == "and" {
+			dst = dst[:start+last]
+		}
+	}
 }
 
 // trimLegalSuffixes drops legal-form words from the end, and an "and" that

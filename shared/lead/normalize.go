@@ -157,6 +157,27 @@ func CompanyKey(name string) string {
 	return companyKeyPrefix + c
 }
 
+// AppendCompanyKey appends the account key that CompanyKey returns for
+// name to dst, or nothing when that key is "". It lets a hot path look a
+// key up in a map with m[string(AppendCompanyKey(buf[:0], name))], and it
+// does not allocate for an ASCII name when dst has room.
+//
+// NOTE: a name with non-ASCII characters goes through CompanyKey, which
+// allocates, because Unicode decomposition and case folding need buffers.
+func AppendCompanyKey(dst []byte, name string) []byte {
+	if !isASCII(name) {
+		return append(dst, CompanyKey(name)...)
+	}
+
+	start := len(dst)
+	dst = append(dst, companyKeyPrefix...)
+	dst = appendCompanyASCII(dst, name)
+	if len(dst) == start+len(companyKeyPrefix) {
+		return dst[:start]
+	}
+	return dst
+}
+
 // AppendDomainKey appends the account key of an already normalised domain
 // to dst. It lets a hot path look a key up in a map without allocating:
 // m[string(AppendDomainKey(buf[:0], d))].

@@ -195,3 +195,52 @@ func FuzzNormalizeCompany(f *testing.F) {
 		}
 	})
 }
+
+// companyKeyInputs are names whose keys the append form must reproduce:
+// every case of TestNormalizeCompany and the hard ASCII cases.
+var companyKeyInputs = []string{
+	"Acme", "ACME, Inc.", "Acme LLC", "Acme Widgets Ltd.", "Müller GmbH & Co. KG", "Grupo Bimbo S.A.",
+	"Acme S.A. de C.V.", "Johnson & Johnson", "McDonald's Corporation", "Société Générale", "ＡＣＭＥ",
+	"Straße GmbH", "  Acme   Widgets  ", "Limited", "Acme Holdings Ltd", "株式会社トヨタ", "ΑΛΦΑ",
+	"3M Company", "!!!", "", " ", "&", "+", "& Co", "Acme & Co. KG", "Acme and Ltd", "And Ltd", "Ltd Ltd",
+	"Acme&Widgets", "A+B", "a '.b", "S.A.", "\x00Acme\x7f", "Acme\tInc\n", "Acme, Inc. & Co", "Co & Co",
+	strings.Repeat("a", 198) + " Ltd", strings.Repeat("a", 196) + " Ltd x", strings.Repeat("Ltd ", 100),
+	strings.Repeat("word ", 60), strings.Repeat("a", 500), "\xff\xfe Acme",
+}
+
+func TestAppendCompanyKeyMatchesCompanyKey(t *testing.T) {
+	for _, in := range companyKeyInputs {
+		want := CompanyKey(in)
+		if got := string(AppendCompanyKey(nil, in)); got != want {
+			t.Errorf("AppendCompanyKey(nil, %q) = %q, want %q", in, got, want)
+		}
+		if got := string(AppendCompanyKey([]byte("x|"), in)); got != "x|"+want {
+			t.Errorf("AppendCompanyKey(\"x|\", %q) = %q, want %q", in, got, "x|"+want)
+		}
+	}
+}
+
+func TestAppendCompanyKeyASCIIDoesNotAllocate(t *testing.T) {
+	var buf [256]byte
+	allocs := testing.AllocsPerRun(100, func() {
+		_ = AppendCompanyKey(buf[:0], "Miller and Sons GmbH & Co. KG")
+		_ = AppendCompanyKey(buf[:0], "ACME, Inc.")
+	})
+	if allocs != 0 {
+		t.Errorf("allocations = %v, want 0", allocs)
+	}
+}
+
+// FuzzAppendCompanyKey checks that the append form gives the same key as
+// CompanyKey for any name.
+func FuzzAppendCompanyKey(f *testing.F) {
+	for _, seed := range companyKeyInputs {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		want := CompanyKey(in)
+		if got := string(AppendCompanyKey([]byte("x|"), in)); got != "x|"+want {
+			t.Fatalf("AppendCompanyKey(\"x|\", %q) = %q, want %q", in, got, "x|"+want)
+		}
+	})
+}
