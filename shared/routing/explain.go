@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxQuotedText caps how much of a value from the lead an explanation line
@@ -94,6 +95,13 @@ func (x *explainer) text(s string) {
 		out = utf8.AppendRune(out, r)
 	}
 	x.writeBytes(out)
+}
+
+// textBytes is text for a value built in a byte slice. The string view
+// shares b's memory without a copy, which is safe because text only
+// copies from it and b does not change meanwhile.
+func (x *explainer) textBytes(b []byte) {
+	x.text(unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
 // isPlainASCII reports whether s holds only printable ASCII.

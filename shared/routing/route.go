@@ -8,8 +8,9 @@ import (
 	"github.com/leadrouter/leadrouter/shared/plan"
 )
 
-// maxKeyLength bounds the stack buffer used to build domain account keys;
-// a normalised domain is at most 253 bytes.
+// maxKeyLength sizes the stack buffers that account keys and their
+// explanation text are built in. A domain key has at most 260 bytes and a
+// company key 208, and longer text moves to the heap.
 const maxKeyLength = 320
 
 // choice is the outcome of the rules, the collaborative zones or the
@@ -97,15 +98,18 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 	c := choice{zone: ZoneOwnership}
 	domain, freeMail := e.plan.LeadDomain(l)
 
-	var key string
-	var keyBuf [maxKeyLength]byte
+	// key names the account in the explanation: the domain, or the word
+	// company and the quoted name. It is built in a stack buffer because
+	// most leads need it only there.
+	var keyBuf, keyTextBuf [maxKeyLength]byte
+	var key []byte
 	var ownerID string
 	var found bool
 	switch {
 	case domain != "":
 		k := lead.AppendDomainKey(keyBuf[:0], domain)
 		ownerID, found = s.Owners[string(k)]
-		key = domain
+		key = append(keyTextBuf[:0], domain...)
 	default:
 		if freeMail != "" {
 			x.start("Ownership: ")
@@ -113,19 +117,19 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 			x.add(" is a free-mail domain and never establishes ownership, so the company name identifies the account.")
 			x.end()
 		}
-		if ck := lead.CompanyKey(l.Company); ck != "" {
-			ownerID, found = s.Owners[ck]
-			key = "company " + strconv.Quote(l.Company)
+		if k := lead.AppendCompanyKey(keyBuf[:0], l.Company); len(k) > 0 {
+			ownerID, found = s.Owners[string(k)]
+			key = strconv.AppendQuote(append(keyTextBuf[:0], "company "...), l.Company)
 		}
 	}
 
-	if key == "" {
+	if len(key) == 0 {
 		x.line("Ownership: the lead names no company domain or company name, so no owner can be on record.")
 		return c, -1, false
 	}
 	if !found || ownerID == "" {
 		x.start("Ownership: no owner on record for ")
-		x.text(key)
+		x.textBytes(key)
 		x.add(".")
 		x.end()
 		return c, -1, false
@@ -134,17 +138,17 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 	i := e.plan.RepIndex(ownerID)
 	if i < 0 {
 		x.start("Ownership: ")
-		x.text(key)
+		x.textBytes(key)
 		x.add(" is owned by ")
 		x.text(ownerID)
 		x.add(", who is not in the plan; the rules decide instead.")
 		x.end()
-		e.escalate(d, "Account "+key+" is owned by "+strconv.Quote(ownerID)+", who is not in the plan; assign the account to a current rep.")
+		e.escalate(d, "Account "+string(key)+" is owned by "+strconv.Quote(ownerID)+", who is not in the plan; assign the account to a current rep.")
 		return c, -1, false
 	}
 
 	x.start("Ownership: ")
-	x.text(key)
+	x.textBytes(key)
 	x.add(" is owned by ")
 	x.add(e.reps[i].id)
 	x.add("; an owned account goes to its owner whatever rule would match.")
@@ -158,15 +162,15 @@ func (e *Engine) referral(l *lead.Lead, s *State, x *explainer, d *Decision) (in
 		return -1, false
 	}
 
+	var keyBuf [maxKeyLength]byte
 	var ownerID string
 	var found bool
 	if rd := plan.ReferrerDomain(l.Referrer); rd != "" {
-		var keyBuf [maxKeyLength]byte
 		ownerID, found = s.Customers[string(lead.AppendDomainKey(keyBuf[:0], rd))]
 	}
 	if !found {
-		if ck := lead.CompanyKey(l.Referrer); ck != "" {
-			ownerID, found = s.Customers[ck]
+		if k := lead.AppendCompanyKey(keyBuf[:0], l.Referrer); len(k) > 0 {
+			ownerID, found = s.Customers[string(k)]
 		}
 	}
 
