@@ -27,7 +27,7 @@ const (
 // point the built function at servers on 127.0.0.1. Production leaves them
 // unset, so the template must not set them either.
 var testOnlyVariables = map[string]string{
-	"LEADROUTER_DYNAMODB_ENDPOINT": "loopback DynamoDB endpoint for tests of the built intake under the emulator",
+	"LEADROUTER_DYNAMODB_ENDPOINT": "loopback DynamoDB endpoint for tests of the built functions under the emulator",
 	"LEADROUTER_SHEETS_ENDPOINT":   "loopback Sheets API endpoint for tests of the built sheet writer",
 }
 
