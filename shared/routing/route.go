@@ -99,9 +99,9 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 	domain, freeMail := e.plan.LeadDomain(l)
 
 	// key names the account in the explanation: the domain, or the word
-	// company and the quoted name. It is built in a stack buffer because
+	// company and the quoted name. It is built in stack buffers because
 	// most leads need it only there.
-	var keyBuf, keyTextBuf [maxKeyLength]byte
+	var keyBuf [maxKeyLength]byte
 	var key []byte
 	var ownerID string
 	var found bool
@@ -109,7 +109,7 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 	case domain != "":
 		k := lead.AppendDomainKey(keyBuf[:0], domain)
 		ownerID, found = s.Owners[string(k)]
-		key = append(keyTextBuf[:0], domain...)
+		key = k[len(k)-len(domain):]
 	default:
 		if freeMail != "" {
 			x.start("Ownership: ")
@@ -119,6 +119,7 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 		}
 		if k := lead.AppendCompanyKey(keyBuf[:0], l.Company); len(k) > 0 {
 			ownerID, found = s.Owners[string(k)]
+			var keyTextBuf [maxKeyLength]byte
 			key = strconv.AppendQuote(append(keyTextBuf[:0], "company "...), l.Company)
 		}
 	}
