@@ -23,8 +23,8 @@ const (
 // leading "www." and a trailing dot are removed ("HTTPS://www.Acme.com:443/x"
 // becomes "acme.com"), and an email address gives its domain.
 //
-// Only one leading "www." is removed, and only when a domain of two or
-// more labels remains. Internationalised names are returned in their ASCII (punycode) form, so
+// Leading "www." labels are removed while a domain of two or more labels
+// remains, so "www.www.acme.com" gives "acme.com". Internationalised names are returned in their ASCII (punycode) form, so
 // "münchen.de" and "xn--mnchen-3ya.de" give the same result. IP addresses,
 // single-label names such as "localhost", and names that break the DNS
 // host-name rules give "".
@@ -52,12 +52,15 @@ func NormalizeDomain(s string) string {
 		return ""
 	}
 
-	// "www." goes only when a domain remains, so "www.com" stays whole and
-	// normalising a result again changes nothing.
-	if rest, ok := strings.CutPrefix(host, "www."); ok && isNormalDomain(rest) {
+	// Every leading "www." goes, but only while a domain remains, so
+	// "www.com" stays whole and normalising a result again changes nothing.
+	for {
+		rest, ok := strings.CutPrefix(host, "www.")
+		if !ok || !isNormalDomain(rest) {
+			return host
+		}
 		host = rest
 	}
-	return host
 }
 
 // hostOf strips what surrounds the host in a URL or an email address.
