@@ -282,7 +282,8 @@ func (p *Plan) LeadDomain(l *lead.Lead) (domain, freeMail string) {
 		if d == "" {
 			continue
 		}
-		if p.IsFreeMail(d) {
+		// d is normalised already, so one lookup does what IsFreeMail does.
+		if p.freeMail[d] {
 			if freeMail == "" {
 				freeMail = d
 			}
