@@ -58,10 +58,7 @@ func (e *Engine) writeAbsence(x *explainer, rep int, v *view) {
 // the first available rep in their backup chain. Ownership never moves.
 func (e *Engine) applyAvailability(owner int, v *view, x *explainer, d *Decision) {
 	if e.available(owner, v) {
-		x.start("Availability: ")
-		x.add(e.reps[owner].id)
-		x.add(" is available.")
-		x.end()
+		x.line(e.reps[owner].availableLine)
 		return
 	}
 

@@ -228,12 +228,9 @@ func (e *Engine) explainCapacityIgnored(x *explainer, owner int, v *view, steps 
 
 // writeLoad writes "ana has 3 of 15 active opportunities".
 func (e *Engine) writeLoad(x *explainer, r int, v *view) {
-	x.add(e.reps[r].id)
-	x.add(" has ")
+	x.add(e.reps[r].hasText)
 	x.int(e.active(v, r))
-	x.add(" of ")
-	x.int(e.reps[r].capacity)
-	x.add(" active opportunities")
+	x.add(e.reps[r].ofCapacityText)
 }
 
 // applySplit records the credit split of a large collaborative deal.

@@ -11,6 +11,7 @@ package routing
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/leadrouter/leadrouter/shared/plan"
@@ -46,6 +47,11 @@ type repInfo struct {
 	backup, overflow int
 	location         *time.Location
 	workingDays      [7]bool
+
+	// Explanation text that every decision for the rep repeats, built
+	// once: "ana has " and " of 15 active opportunities" go around the
+	// rep's count, and availableLine is "Availability: ana is available.".
+	hasText, ofCapacityText, availableLine string
 }
 
 // compiledTarget is a rule's, zone's or the fallback's rep or pool, as rep
@@ -95,6 +101,10 @@ func New(p *plan.Plan) (*Engine, error) {
 			backup:   p.RepIndex(r.Backup),
 			overflow: p.RepIndex(r.Overflow),
 			location: r.Location(),
+
+			hasText:        r.ID + " has ",
+			ofCapacityText: " of " + strconv.Itoa(r.Capacity) + " active opportunities",
+			availableLine:  "Availability: " + r.ID + " is available.",
 		}
 		for _, d := range r.WorkingDays {
 			info.workingDays[d] = true
