@@ -18,10 +18,10 @@ export LEADROUTER_REPO := $(CURDIR)
 
 .PHONY: help
 help: ## list the targets
-	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-26s %s\n", $$1, $$2}'
 
 .PHONY: run
-run: ## serve the intake locally on $(ADDR) with the two-rep example plan, leads into $(DATA)/leads.xlsx
+run: ## serve the intake on 127.0.0.1:3000 with the two-rep plan, leads into .data/leads.xlsx (ADDR=, PLAN=, DATA= change them)
 	go build -o bin/leadrouter ./cmd/leadrouter
 	bin/leadrouter serve --addr $(ADDR) --plan $(PLAN) --data $(DATA)
 
@@ -45,7 +45,7 @@ bench: ## run the benchmarks (figures go to BENCHMARKS.md by hand)
 	go test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
 
 .PHONY: build
-build: $(addprefix build-,$(FUNCTIONS)) ## build every function as bootstrap for provided.al2023 ($(GOARCH_LAMBDA))
+build: $(addprefix build-,$(FUNCTIONS)) ## build every function as build/NAME/bootstrap for provided.al2023 on arm64
 
 build-%: ## build one function: make build-intake
 	mkdir -p build/$*
@@ -54,13 +54,13 @@ build-%: ## build one function: make build-intake
 # sam build runs these in the repository root (template.yaml sets
 # BuildMethod: makefile) with ARTIFACTS_DIR set. PLAN names the plan to ship.
 .PHONY: build-IntakeFunction build-SheetWriterFunction
-build-IntakeFunction: ## sam build: intake bootstrap and $(PLAN) as plan.yaml into $(ARTIFACTS_DIR)
+build-IntakeFunction: ## sam build: intake bootstrap and the plan (PLAN=) as plan.yaml into ARTIFACTS_DIR
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set; run sam build, or set it to an output folder" >&2; exit 2; }
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags '-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/intake
 	go run ./cmd/leadrouter plan check $(PLAN)
 	cp $(PLAN) $(ARTIFACTS_DIR)/plan.yaml
 
-build-SheetWriterFunction: ## sam build: sheet writer bootstrap into $(ARTIFACTS_DIR)
+build-SheetWriterFunction: ## sam build: sheet writer bootstrap into ARTIFACTS_DIR
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set; run sam build, or set it to an output folder" >&2; exit 2; }
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags '-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/sheetwriter
 
