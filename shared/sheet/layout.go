@@ -18,6 +18,7 @@ const (
 	HeaderRegion        = "Region"
 	HeaderEmployees     = "Employees"
 	HeaderPotential     = "Potential"
+	HeaderMessage       = "Message"
 	HeaderOwner         = "Owner"
 	HeaderCoveredBy     = "Covered By"
 	HeaderZone          = "Zone"
@@ -25,6 +26,13 @@ const (
 	HeaderRoutingReason = "Routing Reason"
 	HeaderSplit         = "Split"
 	HeaderEscalation    = "Escalation"
+	// HeaderSubmissionID is the form tool's own id for the submission,
+	// which identifies a lead from an export that carries no contact
+	// details.
+	HeaderSubmissionID = "Submission ID"
+	// HeaderDetails holds the submitted fields that have no column of
+	// their own, one "key: value" line each.
+	HeaderDetails = "Details"
 
 	HeaderStage     = "Stage"
 	HeaderDealSize  = "Deal Size"
@@ -40,8 +48,8 @@ var Leads = Tab{
 	Headers: []string{
 		HeaderLeadID, HeaderReceived, HeaderFirstName, HeaderLastName, HeaderEmail, HeaderPhone,
 		HeaderCompany, HeaderDomain, HeaderSource, HeaderIndustry, HeaderCountry, HeaderRegion,
-		HeaderEmployees, HeaderPotential, HeaderOwner, HeaderCoveredBy, HeaderZone, HeaderRule,
-		HeaderRoutingReason, HeaderSplit, HeaderEscalation,
+		HeaderEmployees, HeaderPotential, HeaderMessage, HeaderOwner, HeaderCoveredBy, HeaderZone, HeaderRule,
+		HeaderRoutingReason, HeaderSplit, HeaderEscalation, HeaderSubmissionID, HeaderDetails,
 		HeaderStage, HeaderDealSize, HeaderLastTouch, HeaderNotes,
 	},
 	RepEdited: []string{HeaderStage, HeaderDealSize, HeaderLastTouch, HeaderNotes},

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ func LeadRow(rec store.Record, loc *time.Location) Row {
 		HeaderIndustry:      cellText(l.Industry),
 		HeaderCountry:       cellText(l.Country),
 		HeaderRegion:        cellText(l.Region),
+		HeaderMessage:       cellText(l.Message),
 		HeaderOwner:         cellText(d.Owner),
 		HeaderCoveredBy:     cellText(d.CoveredBy),
 		HeaderZone:          cellText(string(d.Zone)),
@@ -46,6 +48,8 @@ func LeadRow(rec store.Record, loc *time.Location) Row {
 		HeaderRoutingReason: cellText(RoutingReason(d.Explanation)),
 		HeaderSplit:         cellText(SplitText(d.Split)),
 		HeaderEscalation:    cellText(EscalationText(d.Escalation)),
+		HeaderSubmissionID:  cellText(l.SourceSubmissionID),
+		HeaderDetails:       cellText(DetailsText(l.Attributes)),
 	}
 	if l.Employees > 0 {
 		row[HeaderEmployees] = l.Employees
@@ -102,6 +106,48 @@ func EscalationText(escalation *routing.Escalation) string {
 	default:
 		return reason + " (to " + to + ")"
 	}
+}
+
+// DetailsText returns a lead's extra attributes as "key: value" lines,
+// sorted by key ignoring case, so a row reads the same however the form
+// ordered its fields. Attributes whose key or value is blank are left
+// out. Line breaks inside a key or value become spaces, so each attribute
+// stays on one line.
+func DetailsText(attributes map[string]string) string {
+	keys := make([]string, 0, len(attributes))
+	for key, value := range attributes {
+		if strings.TrimSpace(key) != "" && strings.TrimSpace(value) != "" {
+			keys = append(keys, key)
+		}
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if order := strings.Compare(strings.ToLower(a), strings.ToLower(b)); order != 0 {
+			return order
+		}
+		return strings.Compare(a, b)
+	})
+
+	lines := make([]string, 0, len(keys))
+	for _, key := range keys {
+		lines = append(lines, oneLine(key)+": "+oneLine(attributes[key]))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// oneLine returns s on one line: each line break, with the spaces around
+// it, becomes one space.
+func oneLine(s string) string {
+	parts := strings.FieldsFunc(s, func(r rune) bool {
+		return r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == '\u2028' || r == '\u2029'
+	})
+
+	kept := parts[:0]
+	for _, part := range parts {
+		if part = strings.TrimSpace(part); part != "" {
+			kept = append(kept, part)
+		}
+	}
+	return strings.Join(kept, " ")
 }
 
 func percent(share float64) string {

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,12 @@ func sampleRecord() store.Record {
 			Region:     "EMEA",
 			Employees:  120,
 			Potential:  12500.5,
+			Message:    "How can we help?\nWe need routing for 4 reps.",
+			Attributes: map[string]string{
+				"utm_campaign": "spring",
+				"Budget note":  "Q3",
+			},
+			SourceSubmissionID: "typeform-8f2a",
 		},
 		Decision: routing.Decision{
 			Owner:       "ben",
@@ -77,6 +84,9 @@ func TestLeadRowColumns(t *testing.T) {
 		HeaderRoutingReason: "Rule inbound-large matched; Ben is away, so cara covers.",
 		HeaderSplit:         "ana 60% / ben 40%",
 		HeaderEscalation:    "every rep is full (to lead@acme.example)",
+		HeaderMessage:       "How can we help?\nWe need routing for 4 reps.",
+		HeaderSubmissionID:  "typeform-8f2a",
+		HeaderDetails:       "Budget note: Q3\nutm_campaign: spring",
 	}
 	for header, value := range want {
 		if row[header] != value {
@@ -134,6 +144,62 @@ func TestLeadRowUnknownSizeIsBlank(t *testing.T) {
 	}
 	if row[HeaderEscalation] != "" {
 		t.Errorf("Escalation = %#v, want empty without an escalation", row[HeaderEscalation])
+	}
+}
+
+func TestLeadRowWithoutExtrasIsBlank(t *testing.T) {
+	rec := sampleRecord()
+	rec.Lead.Message = ""
+	rec.Lead.SourceSubmissionID = ""
+	rec.Lead.Attributes = nil
+
+	row := LeadRow(rec, nil)
+
+	for _, header := range []string{HeaderMessage, HeaderSubmissionID, HeaderDetails} {
+		if row[header] != "" {
+			t.Errorf("%s = %#v, want empty", header, row[header])
+		}
+	}
+}
+
+func TestLeadRowCutsLongDetails(t *testing.T) {
+	rec := sampleRecord()
+	rec.Lead.Attributes = map[string]string{}
+	for i := range 50 {
+		rec.Lead.Attributes[fmt.Sprintf("field %02d", i)] = strings.Repeat("x", 1000)
+	}
+
+	got := LeadRow(rec, nil)[HeaderDetails].(string)
+
+	if units := len(utf16.Encode([]rune(got))); units != MaxCellText {
+		t.Errorf("cut Details has %d UTF-16 units, want %d", units, MaxCellText)
+	}
+	if !strings.HasPrefix(got, "field 00: xxx") || !strings.HasSuffix(got, "…") {
+		t.Errorf("cut Details = %q…%q, want the first field first and … at the end", got[:20], got[len(got)-8:])
+	}
+}
+
+func TestDetailsText(t *testing.T) {
+	tests := []struct {
+		name       string
+		attributes map[string]string
+		want       string
+	}{
+		{"none", nil, ""},
+		{"one", map[string]string{"utm_source": "ads"}, "utm_source: ads"},
+		{"sorted ignoring case", map[string]string{"b": "2", "A": "1", "c": "3"}, "A: 1\nb: 2\nc: 3"},
+		{"same key in two cases in a stable order", map[string]string{"plan": "x", "Plan": "y"}, "Plan: y\nplan: x"},
+		{"blank key or value left out", map[string]string{" ": "orphan", "empty": "  ", "kept": "yes"}, "kept: yes"},
+		{"line breaks become spaces", map[string]string{"two\nlines": "first \r\n second\u2028third"}, "two lines: first second third"},
+		{"surrounding spaces trimmed", map[string]string{" key ": " value "}, "key: value"},
+		{"formula text kept as given", map[string]string{"note": "=1+1"}, "note: =1+1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DetailsText(tc.attributes); got != tc.want {
+				t.Errorf("DetailsText(%q) = %q, want %q", tc.attributes, got, tc.want)
+			}
+		})
 	}
 }
 

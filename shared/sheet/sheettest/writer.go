@@ -137,12 +137,15 @@ var writerTests = []writerTest{
 			t.Errorf("rep's row = %q, want it unchanged as %q", rows[0], want)
 		}
 		want := map[string]string{
-			sheet.HeaderLeadID:    "L-0001",
-			sheet.HeaderReceived:  "2026-03-02 08:01:00",
-			sheet.HeaderCompany:   "=HYPERLINK(\"http://x\",\"Company 1\")",
-			sheet.HeaderEmployees: "11",
-			sheet.HeaderOwner:     "ana",
-			sheet.HeaderZone:      "primary",
+			sheet.HeaderLeadID:       "L-0001",
+			sheet.HeaderReceived:     "2026-03-02 08:01:00",
+			sheet.HeaderCompany:      "=HYPERLINK(\"http://x\",\"Company 1\")",
+			sheet.HeaderEmployees:    "11",
+			sheet.HeaderOwner:        "ana",
+			sheet.HeaderZone:         "primary",
+			sheet.HeaderMessage:      "How can we help?\n=SUM(1)",
+			sheet.HeaderDetails:      "Budget: -5k\nutm_source: ads",
+			sheet.HeaderSubmissionID: "001",
 		}
 		for header, value := range want {
 			if rows[1][header] != value {
@@ -595,11 +598,14 @@ func (o *memoryOutbox) add(n int) []string {
 
 		o.recs = append(o.recs, store.Record{
 			Lead: lead.Lead{
-				ID:         id,
-				ReceivedAt: time.Date(2026, 3, 2, 8, number, 0, 0, time.UTC),
-				Company:    fmt.Sprintf("=HYPERLINK(\"http://x\",\"Company %d\")", number),
-				Email:      fmt.Sprintf("contact%d@example.com", number),
-				Employees:  10 + number,
+				ID:                 id,
+				ReceivedAt:         time.Date(2026, 3, 2, 8, number, 0, 0, time.UTC),
+				Company:            fmt.Sprintf("=HYPERLINK(\"http://x\",\"Company %d\")", number),
+				Email:              fmt.Sprintf("contact%d@example.com", number),
+				Employees:          10 + number,
+				Message:            fmt.Sprintf("How can we help?\n=SUM(%d)", number),
+				Attributes:         map[string]string{"utm_source": "ads", "Budget": "-5k"},
+				SourceSubmissionID: fmt.Sprintf("00%d", number),
 			},
 			Decision: routing.Decision{Owner: "ana", Zone: routing.ZonePrimary, Rule: "inbound", Explanation: []string{"Source is inbound."}},
 		})
