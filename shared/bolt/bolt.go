@@ -178,14 +178,30 @@ func (s *Store) Commit(ctx context.Context, rec store.Record) error {
 			return err
 		}
 		if rec.SheetWrittenAt.IsZero() {
-			return tx.Bucket(bucketOutbox).Put(outboxKey(rec.Lead.ReceivedAt, id), []byte(id))
+			if err := tx.Bucket(bucketOutbox).Put(outboxKey(rec.Lead.ReceivedAt, id), []byte(id)); err != nil {
+				return err
+			}
 		}
+		claimFree(tx, rec.UniqueClaims(), encodeOwner(rec.Claim()))
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("bolt: commit %q: %w", id, err)
 	}
 	return nil
+}
+
+// claimFree sets owner on each of keys that has no owner. A key that cannot
+// be written (longer than bbolt's key limit) is skipped, because a claim
+// must never fail the Commit it is part of.
+func claimFree(tx *bbolt.Tx, keys []string, owner ownerJSON) {
+	accounts := tx.Bucket(bucketAccounts)
+	for _, key := range keys {
+		if accounts.Get([]byte(key)) != nil {
+			continue
+		}
+		_ = put(tx, bucketAccounts, key, owner)
+	}
 }
 
 // findDuplicate returns the first of keys held at now, or nil.

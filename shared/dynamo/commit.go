@@ -15,9 +15,12 @@ import (
 	"github.com/leadrouter/leadrouter/shared/store"
 )
 
-// maxTransactionKeys leaves room for the lead and the counter within the
-// 100 actions of one TransactWriteItems request.
-const maxTransactionKeys = 98
+// maxTransactionActions is the most actions one TransactWriteItems request
+// takes. maxTransactionKeys leaves room for the lead and the counter.
+const (
+	maxTransactionActions = 100
+	maxTransactionKeys    = maxTransactionActions - 2
+)
 
 // conflictRetries bounds the retries of a transaction that DynamoDB
 // cancelled because another transaction was writing the same items.
@@ -34,6 +37,12 @@ const (
 	condKeyFree   = "attribute_not_exists(pk) OR held_until_ns <= :received"
 	condFits      = "attribute_not_exists(active) OR active < :limit"
 	updateReserve = "SET active = if_not_exists(active, :zero) + :one"
+	// updateClaim writes each owner attribute only where the item has
+	// none, so on an owned account it changes nothing and, having no
+	// condition, never cancels the transaction. It relies on SetOwner
+	// writing every attribute, reason included.
+	updateClaim = "SET #rep = if_not_exists(#rep, :rep), #customer = if_not_exists(#customer, :customer), " +
+		"#since = if_not_exists(#since, :since), #reason = if_not_exists(#reason, :reason)"
 )
 
 // Commit stores rec, takes its idempotency keys and applies its reservation
@@ -52,20 +61,41 @@ func (s *Store) Commit(ctx context.Context, rec store.Record) error {
 		return fmt.Errorf("dynamo: commit %q: %w", id, err)
 	}
 
+	claims := claimableKeys(rec.UniqueClaims())
+
 	if s.strategy == Sequential {
-		return s.commitSequential(ctx, rec, keys)
+		return s.commitSequential(ctx, rec, keys, claims)
 	}
 	if len(keys) > maxTransactionKeys {
 		return fmt.Errorf("dynamo: commit %q: %w: %d idempotency keys, over the %d one transaction can take",
 			id, store.ErrInvalid, len(keys), maxTransactionKeys)
 	}
-	return s.commitTransaction(ctx, rec, keys)
+	// Claims take the actions left over, so that they never fail the
+	// Commit; intake claims at most two keys.
+	if room := maxTransactionKeys - len(keys); len(claims) > room {
+		claims = claims[:room]
+	}
+	return s.commitTransaction(ctx, rec, keys, claims)
 }
 
-// commitTransaction writes the lead, its keys and the counter in one
-// TransactWriteItems request. The first action is the lead, then one per
-// key, then the counter; cancellation reasons come back in that order.
-func (s *Store) commitTransaction(ctx context.Context, rec store.Record, keys []string) error {
+// claimableKeys returns the account keys whose item key fits DynamoDB's
+// limit. Commit skips the others, because a claim never fails a Commit;
+// Snapshot rejects such keys, so they have no owner to find anyway.
+func claimableKeys(accounts []string) []string {
+	out := make([]string, 0, len(accounts))
+	for _, k := range accounts {
+		if validateKeys([]string{prefixAccount + k}) == nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// commitTransaction writes the lead, its keys, the counter and the account
+// claims in one TransactWriteItems request. The first action is the lead,
+// then one per key, then the counter, then one per claim; cancellation
+// reasons come back in that order.
+func (s *Store) commitTransaction(ctx context.Context, rec store.Record, keys, claims []string) error {
 	id := rec.Lead.ID
 	leadAV, err := encodeLead(rec)
 	if err != nil {
@@ -97,6 +127,9 @@ attempts:
 		res := rec.Decision.Reservation
 		if res.Rep != "" {
 			actions = append(actions, types.TransactWriteItem{Update: s.reserveUpdate(res)})
+		}
+		for _, k := range claims {
+			actions = append(actions, types.TransactWriteItem{Update: s.claimUpdate(k, rec.Claim())})
 		}
 
 		err := s.transact(ctx, actions)
@@ -208,6 +241,25 @@ func (s *Store) reserveUpdate(res routing.Reservation) *types.Update {
 	return u
 }
 
+// claimUpdate sets owner on the ACCT# item of accountKey unless the item
+// has one; see updateClaim.
+func (s *Store) claimUpdate(accountKey string, owner store.Owner) *types.Update {
+	return &types.Update{
+		TableName:        aws.String(s.table),
+		Key:              keyOf(prefixAccount + accountKey),
+		UpdateExpression: aws.String(updateClaim),
+		ExpressionAttributeNames: map[string]string{
+			"#rep": "rep", "#customer": "customer", "#since": "since", "#reason": "reason",
+		},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":rep":      &types.AttributeValueMemberS{Value: owner.Rep},
+			":customer": &types.AttributeValueMemberBOOL{Value: owner.Customer},
+			":since":    &types.AttributeValueMemberS{Value: owner.Since.UTC().Format(time.RFC3339Nano)},
+			":reason":   &types.AttributeValueMemberS{Value: owner.Reason},
+		},
+	}
+}
+
 // resolveHeldKey explains why idempotency key k could not be taken for lead
 // id. It returns a *DuplicateError when the key's lead exists, and an
 // ErrConflict while the lead is missing but the claim is younger than
@@ -275,10 +327,13 @@ func (s *Store) takeOverOrphan(ctx context.Context, k string, claim keyItem) err
 //  1. each idempotency key, with a conditional Put that succeeds only if the
 //     key is free; a held key stops the Commit before it reserves anything;
 //  2. the reservation, with a conditional Update of the rep's counter;
-//  3. the lead, with a Put that succeeds only if its id is new.
+//  3. the lead, with a Put that succeeds only if its id is new;
+//  4. each account claim, with a Put that succeeds only if the account has
+//     no owner. A claim that fails, for that or any other reason, is
+//     ignored, because the lead is stored by then.
 //
-// A failure at any step undoes the earlier ones: the counter is decremented
-// and keys this Commit took are deleted. Concurrent Commits on the same key
+// A failure at steps 1 to 3 undoes the earlier ones: the counter is
+// decremented and keys this Commit took are deleted. Concurrent Commits on the same key
 // therefore see it held by a lead that is not stored yet, and get
 // ErrConflict rather than a *DuplicateError.
 //
@@ -287,7 +342,7 @@ func (s *Store) takeOverOrphan(ctx context.Context, k string, claim keyItem) err
 // keys. A later Commit of the same keys gets ErrConflict until the claim is
 // older than orphanAge and then takes the keys over. The extra place stays
 // counted until the sheet sync recounts the rep with SetActive.
-func (s *Store) commitSequential(ctx context.Context, rec store.Record, keys []string) error {
+func (s *Store) commitSequential(ctx context.Context, rec store.Record, keys, claims []string) error {
 	id := rec.Lead.ID
 	leadAV, err := encodeLead(rec)
 	if err != nil {
@@ -349,7 +404,27 @@ func (s *Store) commitSequential(ctx context.Context, rec store.Record, keys []s
 		}
 		return mapError("commit", id, err, nil)
 	}
+
+	// NOTE: a claim lost to a throttle or a network error is dropped
+	// silently; the next lead from the company claims the account again.
+	for _, k := range claims {
+		s.claimIfFree(ctx, k, rec.Claim())
+	}
 	return nil
+}
+
+// claimIfFree puts the ACCT# item of accountKey only if it does not exist,
+// in one request, and ignores the outcome.
+func (s *Store) claimIfFree(ctx context.Context, accountKey string, owner store.Owner) {
+	av, err := s.encodeOwner(accountKey, owner)
+	if err != nil {
+		return
+	}
+	_, _ = s.client.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:           aws.String(s.table),
+		Item:                av,
+		ConditionExpression: aws.String(condNew),
+	})
 }
 
 // claimKey takes idempotency key k for rec with a conditional Put.

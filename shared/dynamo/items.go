@@ -108,7 +108,9 @@ type ownerItem struct {
 	Rep      string    `dynamodbav:"rep"`
 	Customer bool      `dynamodbav:"customer"`
 	Since    time.Time `dynamodbav:"since"`
-	Reason   string    `dynamodbav:"reason,omitempty"`
+	// Reason is written even when empty, because a claim in Commit sets
+	// each missing attribute of an owned account (see updateClaim).
+	Reason string `dynamodbav:"reason"`
 }
 
 type repItem struct {

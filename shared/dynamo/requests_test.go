@@ -63,15 +63,17 @@ func countingStore(t *testing.T, endpoint string, strategy dynamo.CommitStrategy
 }
 
 // routeLead does what intake does for one new lead with two idempotency
-// keys and a capacity reservation: one Snapshot, then one Commit.
+// keys, a capacity reservation and a claim on its free account: one
+// Snapshot, then one Commit.
 func routeLead(t *testing.T, s store.Store, i int, at time.Time) {
 	t.Helper()
 	id := fmt.Sprintf("L-%04d", i)
 	keys := []string{"submission:" + id, "content:" + id}
+	accounts := []string{"domain:example" + strconv.Itoa(i) + ".com"}
 
 	snap, err := s.Snapshot(t.Context(), store.Query{
 		IdempotencyKeys: keys,
-		AccountKeys:     []string{"example" + strconv.Itoa(i) + ".com"},
+		AccountKeys:     accounts,
 		Reps:            []string{"rep-a", "rep-b"},
 		Now:             at,
 	})
@@ -86,6 +88,7 @@ func routeLead(t *testing.T, s store.Store, i int, at time.Time) {
 		Lead:            lead.Lead{ID: id, ReceivedAt: at, Email: "ana@example.com", Company: "Example"},
 		Decision:        routing.Decision{Owner: "rep-a", Zone: routing.ZonePrimary, Reservation: routing.Reservation{Rep: "rep-a", Limit: 1000}},
 		IdempotencyKeys: keys,
+		ClaimAccounts:   accounts,
 	}
 	if err := s.Commit(t.Context(), rec); err != nil {
 		t.Fatalf("Commit = %v", err)
@@ -98,13 +101,13 @@ func TestRequestsPerLead(t *testing.T) {
 		endpoint func(testing.TB) string
 		strategy dynamo.CommitStrategy
 		// want is Snapshot's BatchGetItem plus Commit's writes: one
-		// transaction, or one PutItem per key, one UpdateItem and one
-		// PutItem.
+		// transaction, or one PutItem per key, one UpdateItem, one PutItem
+		// of the lead and one PutItem per claimed account.
 		want int
 	}{
 		{"minidyn transactional", minidynEndpoint, dynamo.Transactional, 2},
-		{"minidyn sequential", minidynEndpoint, dynamo.Sequential, 5},
-		{"dynalite sequential", testenv.Dynalite, dynamo.Sequential, 5},
+		{"minidyn sequential", minidynEndpoint, dynamo.Sequential, 6},
+		{"dynalite sequential", testenv.Dynalite, dynamo.Sequential, 6},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

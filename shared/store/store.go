@@ -61,6 +61,21 @@ type Record struct {
 	IdempotencyKeys []string
 	// SheetWrittenAt is zero while the lead's row is still in the outbox.
 	SheetWrittenAt time.Time
+	// ClaimAccounts are account keys of the lead's own company (see
+	// plan.Plan.AccountKeys; never a free-mail domain or a referrer's key).
+	// Commit gives each key that has no owner yet to Decision.Owner as an
+	// open opportunity, and leaves owned keys as they are. The keys are
+	// not stored with the lead, so Lead returns none.
+	ClaimAccounts []string
+}
+
+// ClaimReason is the Owner.Reason of an account claimed by Commit.
+const ClaimReason = "open opportunity"
+
+// Claim returns the owner that Commit sets on each free key of
+// ClaimAccounts: Decision.Owner, since the lead's reception.
+func (r Record) Claim() Owner {
+	return Owner{Rep: r.Decision.Owner, Since: r.Lead.ReceivedAt.UTC(), Reason: ClaimReason}
 }
 
 // IdempotencyTTL is how long an idempotency key identifies a repeated
@@ -113,7 +128,10 @@ type Store interface {
 	Snapshot(ctx context.Context, q Query) (Snapshot, error)
 
 	// Commit stores rec (whose Lead.ID must be new), takes its idempotency
-	// keys and applies rec.Decision.Reservation, all or nothing.
+	// keys and applies rec.Decision.Reservation, all or nothing. With the
+	// lead it claims each key of rec.ClaimAccounts that has no owner for
+	// rec.Claim(). An owned key, or a claim write that fails, never fails
+	// the Commit; a Commit that fails claims nothing.
 	// It returns an error matching ErrFull when the reservation's rep is
 	// at or over the limit, and a *DuplicateError when a key is held by a
 	// lead received less than IdempotencyTTL before rec.Lead.ReceivedAt;

@@ -22,6 +22,15 @@ func (r Record) Validate() error {
 		}
 	}
 
+	for i, key := range r.ClaimAccounts {
+		if key == "" {
+			return fmt.Errorf("%w: ClaimAccounts[%d] of lead %q is empty; omit keys that have no value", ErrInvalid, i, r.Lead.ID)
+		}
+	}
+	if len(r.ClaimAccounts) > 0 && r.Decision.Owner == "" {
+		return fmt.Errorf("%w: lead %q claims accounts %q but Decision.Owner is empty; route the lead first", ErrInvalid, r.Lead.ID, r.ClaimAccounts)
+	}
+
 	res := r.Decision.Reservation
 	if res.Limit < 0 {
 		return fmt.Errorf("%w: Reservation.Limit %d of lead %q is negative; use 0 for no limit", ErrInvalid, res.Limit, r.Lead.ID)
@@ -36,6 +45,12 @@ func (r Record) Validate() error {
 // first order, or nil when it has none.
 func (r Record) UniqueKeys() []string {
 	return Unique(r.IdempotencyKeys)
+}
+
+// UniqueClaims returns the record's ClaimAccounts without repeats, in their
+// first order, or nil when it has none.
+func (r Record) UniqueClaims() []string {
+	return Unique(r.ClaimAccounts)
 }
 
 // HeldUntil returns the instant at which the idempotency keys of a lead

@@ -56,6 +56,7 @@ func Run(t *testing.T, newStore NewStore, opts ...Option) {
 		{"Lead", leadTests},
 		{"Outbox", outboxTests},
 		{"Owner", ownerTests},
+		{"Claim", claimTests},
 		{"Capacity", capacityTests},
 		{"Absences", absenceTests},
 		{"Concurrency", concurrencyTests},
