@@ -120,9 +120,16 @@ func (h *Handler) route(ctx context.Context, l lead.Lead, keys []string) (rec st
 	if state.Active == nil {
 		state.Active = make(map[string]int)
 	}
+	// The lead's own company, never its referrer, becomes an open
+	// opportunity of the owner wherever it has no owner yet. Without a
+	// plan there are no account keys to claim.
+	var claims []string
+	if h.deps.Plan != nil {
+		claims = h.deps.Plan.AccountKeys(&l)
+	}
 	for attempt := 0; attempt <= len(h.deps.Reps); attempt++ {
 		decision := h.deps.Router.Route(&l, &state, l.ReceivedAt)
-		rec = store.Record{Lead: l, Decision: decision, IdempotencyKeys: keys}
+		rec = store.Record{Lead: l, Decision: decision, IdempotencyKeys: keys, ClaimAccounts: claims}
 
 		err = h.deps.Store.Commit(ctx, rec)
 		var dup *store.DuplicateError
