@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,6 +112,49 @@ func TestEnsureTabsKeepsRepColumns(t *testing.T) {
 	}
 	if len(fake.Sheets()) != 2 {
 		t.Errorf("sheets = %v, want no second Leads tab (names ignore case)", fake.Sheets())
+	}
+}
+
+func TestEnsureTabsKeepsRenamedLeadID(t *testing.T) {
+	tests := []struct {
+		name    string
+		grid    [][]any
+		wantErr bool
+	}{
+		{"data rows rejected", [][]any{{"Lead", "Company"}, {}, {"L-1", "Acme"}}, true},
+		{"header row only gets the column", [][]any{{"Lead", "Company"}}, false},
+		{"blank rows only get the column", [][]any{{"Lead", "Company"}, {}, {"", ""}}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fake, book := newBook(t)
+			fake.AddSheet("Leads")
+			if err := fake.SetValues("Leads", "A1", tc.grid); err != nil {
+				t.Fatal(err)
+			}
+			before := fake.Text("Leads")
+
+			err := book.EnsureTabs(context.Background(), []sheet.Tab{leadsTab})
+
+			if !tc.wantErr {
+				if err != nil {
+					t.Fatalf("EnsureTabs() = %v, want nil", err)
+				}
+				if got := fake.Cell("Leads", "C1").Value; got != "Lead ID" {
+					t.Errorf("C1 = %v, want the added Lead ID header", got)
+				}
+				return
+			}
+			if !errors.Is(err, sheet.ErrInvalid) {
+				t.Errorf("EnsureTabs() = %v, want an ErrInvalid error", err)
+			}
+			if err != nil && !strings.Contains(err.Error(), `rename its header back to "Lead ID"`) {
+				t.Errorf("EnsureTabs() = %q, want it to say to rename the header back", err)
+			}
+			if after := fake.Text("Leads"); !reflect.DeepEqual(after, before) {
+				t.Errorf("Leads = %q after the rejected EnsureTabs, want it unchanged as %q", after, before)
+			}
+		})
 	}
 }
 

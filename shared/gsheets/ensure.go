@@ -20,6 +20,9 @@ const minColumns = 26
 // existing tab. It never moves, renames or clears a cell, so a second run
 // reads the spreadsheet and writes nothing.
 //
+// It rejects, and writes nothing, when it would add the Lead ID header to a
+// Leads tab that has data rows (see sheet.CheckHeadersToAdd).
+//
 // It makes at most three requests: spreadsheets.get, one values.batchGet
 // of the existing tabs (when any of the listed tabs exists), and one
 // batchUpdate that adds tabs, widens narrow ones and writes headers
@@ -72,6 +75,9 @@ func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
 		if len(missing) == 0 {
 			continue
 		}
+		if err := sheet.CheckHeadersToAdd(props.Title, missing, values.dataRows()); err != nil {
+			return fmt.Errorf("gsheets: ensure tabs: %w", err)
+		}
 
 		// New headers go right of every used column, not only right of
 		// the last header, so none lands above a rep's values.
@@ -88,6 +94,10 @@ func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
 
 	if len(requests) == 0 {
 		return nil
+	}
+	// A stored read of a tab would lack the new headers.
+	for _, tab := range tabs {
+		b.forgetRead(tab.Name)
 	}
 	resp, err := b.batchUpdate(ctx, fmt.Sprintf("create tabs and headers (%d requests)", len(requests)), requests)
 	if err != nil {

@@ -93,6 +93,20 @@ func (v tabValues) width() int {
 	return width
 }
 
+// dataRows returns the number of data rows with a value in any cell.
+func (v tabValues) dataRows() int {
+	count := 0
+	for _, row := range v.rows {
+		for _, cell := range row {
+			if cell != "" {
+				count++
+				break
+			}
+		}
+	}
+	return count
+}
+
 // column returns the 0-based index of the first column whose header
 // matches header, or -1.
 func (v tabValues) column(header string) int {

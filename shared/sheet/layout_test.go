@@ -173,3 +173,43 @@ func TestNewCellRejects(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckHeadersToAdd(t *testing.T) {
+	tests := []struct {
+		name     string
+		tab      string
+		missing  []string
+		dataRows int
+		wantErr  bool
+	}{
+		{"Lead ID to Leads with data", TabLeads, []string{HeaderMessage, HeaderLeadID}, 3, true},
+		{"Lead ID matched ignoring case", " leads ", []string{"lead id "}, 1, true},
+		{"Lead ID to Leads without data", TabLeads, []string{HeaderLeadID}, 0, false},
+		{"other headers to Leads with data", TabLeads, []string{HeaderMessage, HeaderDetails}, 3, false},
+		{"Lead ID to another tab", TabConflicts, []string{HeaderLeadID}, 3, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckHeadersToAdd(tc.tab, tc.missing, tc.dataRows)
+
+			if !tc.wantErr {
+				if err != nil {
+					t.Errorf("CheckHeadersToAdd() = %v, want nil", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("CheckHeadersToAdd() = %v, want an ErrInvalid error", err)
+			}
+		})
+	}
+}
+
+func TestCheckHeadersToAddMessage(t *testing.T) {
+	err := CheckHeadersToAdd(TabLeads, []string{HeaderLeadID}, 1)
+
+	want := `invalid request: the "Lead ID" column is missing from tab "Leads", which has 1 data row; rename its header back to "Lead ID" (case and surrounding spaces do not matter). No lead row is written until then, and leads wait in the outbox`
+	if err == nil || err.Error() != want {
+		t.Errorf("CheckHeadersToAdd() = %v, want %q", err, want)
+	}
+}

@@ -10,6 +10,8 @@ package sheet
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 )
 
 // Tab names.
@@ -24,6 +26,31 @@ const (
 
 // HeaderLeadID is the header of the column that identifies a lead's row.
 const HeaderLeadID = "Lead ID"
+
+// CheckHeadersToAdd checks the headers that EnsureTabs is about to add to
+// the existing tab named tab, which has dataRows rows with a value. Adding
+// Lead ID to a Leads tab that has data rows is an ErrInvalid error: the
+// new column would be blank beside every row already written, so the
+// writer would no longer find those rows and could write a lead twice.
+// The usual cause is a rep who renamed the header, so the error says to
+// rename it back.
+func CheckHeadersToAdd(tab string, missing []string, dataRows int) error {
+	if dataRows == 0 || !strings.EqualFold(strings.TrimSpace(tab), TabLeads) {
+		return nil
+	}
+	for _, header := range missing {
+		if !HeaderMatches(header, HeaderLeadID) {
+			continue
+		}
+
+		noun := "data rows"
+		if dataRows == 1 {
+			noun = "data row"
+		}
+		return fmt.Errorf("%w: the %q column is missing from tab %q, which has %d %s; rename its header back to %q (case and surrounding spaces do not matter). No lead row is written until then, and leads wait in the outbox", ErrInvalid, HeaderLeadID, tab, dataRows, noun, HeaderLeadID)
+	}
+	return nil
+}
 
 // Tab is one tab and the headers leadrouter needs on its first row.
 type Tab struct {

@@ -31,7 +31,9 @@ type Outbox interface {
 // failed with ErrUnavailable took effect all the same. So before every
 // append the writer reads the Lead ID column and appends only the leads
 // that are not in it. It only ever appends whole new rows and never writes
-// a rep-edited column.
+// a rep-edited column. When that column is missing from a Leads tab with
+// data rows, the writer appends nothing and returns the ErrInvalid error
+// of CheckHeadersToAdd, and the leads wait in the outbox.
 //
 // A Writer runs one batch at a time. Two Writers on one sheet, such as
 // concurrent Lambda invocations, can both miss a row the other is about to
@@ -254,35 +256,43 @@ func (w *Writer) writeBatch(ctx context.Context, b batch) (int, error) {
 }
 
 // sheetLeadIDs reads the Lead ID column once, retrying throttled and
-// unavailable reads.
+// unavailable reads. When the column has gone since the writer checked
+// the tab, the writer checks it again at the next batch.
 func (w *Writer) sheetLeadIDs(ctx context.Context) (map[string]bool, error) {
-	operation := fmt.Sprintf("read column %q of %q", HeaderLeadID, TabLeads)
-
-	for attempt := 0; ; attempt++ {
-		if err := w.reads.wait(ctx); err != nil {
-			return nil, fmt.Errorf("sheet: wait to %s: %w", operation, err)
-		}
-		values, err := w.book.Column(ctx, TabLeads, HeaderLeadID)
-		if err == nil {
-			ids := make(map[string]bool, len(values))
-			for _, value := range values {
-				ids[normalID(value)] = true
-			}
-			return ids, nil
-		}
-
-		if err := w.backOff(ctx, operation, err, attempt); err != nil {
-			return nil, err
+	var values []string
+	err := w.read(ctx, fmt.Sprintf("read column %q of %q", HeaderLeadID, TabLeads), func() error {
+		var err error
+		values, err = w.book.Column(ctx, TabLeads, HeaderLeadID)
+		return err
+	})
+	if errors.Is(err, ErrInvalid) {
+		w.ensured = false
+		if missing := w.checkLeadIDColumn(ctx); missing != nil {
+			return nil, missing
 		}
 	}
+	if err != nil {
+		return nil, err
+	}
+
+	ids := make(map[string]bool, len(values))
+	for _, value := range values {
+		ids[normalID(value)] = true
+	}
+	return ids, nil
 }
 
 // ensureLeadsTab creates the Leads tab or its missing headers once per
-// Writer, because a missing Lead ID column would otherwise stop every
-// append until someone runs `leadrouter sheet init`.
+// Writer, because a missing column would otherwise stop every append until
+// someone runs `leadrouter sheet init`. It first checks the Lead ID
+// column, because adding that column to a tab with data rows would hide
+// every row already written.
 func (w *Writer) ensureLeadsTab(ctx context.Context) error {
 	if w.ensured {
 		return nil
+	}
+	if err := w.checkLeadIDColumn(ctx); err != nil {
+		return err
 	}
 	operation := fmt.Sprintf("ensure tab %q and its headers", TabLeads)
 
@@ -296,6 +306,73 @@ func (w *Writer) ensureLeadsTab(ctx context.Context) error {
 		err := w.book.EnsureTabs(ctx, []Tab{Leads})
 		if err == nil {
 			w.ensured = true
+			return nil
+		}
+
+		if err := w.backOff(ctx, operation, err, attempt); err != nil {
+			return err
+		}
+	}
+}
+
+// checkLeadIDColumn returns an ErrInvalid error when the Leads tab has
+// data rows but no Lead ID column, as after a rep renamed its header. A
+// new Lead ID column would be blank beside every existing row, so the
+// writer would check new leads only against the rows it appended since,
+// and repeat a row whose append it retries. So the writer writes nothing
+// until the header is back. A missing tab, or a tab without data rows,
+// passes: EnsureTabs then adds the column safely.
+func (w *Writer) checkLeadIDColumn(ctx context.Context) error {
+	err := w.read(ctx, fmt.Sprintf("read column %q of %q", HeaderLeadID, TabLeads), func() error {
+		_, err := w.book.Column(ctx, TabLeads, HeaderLeadID)
+		return err
+	})
+	switch {
+	case err == nil, errors.Is(err, ErrNotFound):
+		return nil
+	case !errors.Is(err, ErrInvalid):
+		return err
+	}
+
+	// Column reports a missing header as ErrInvalid, but also other
+	// invalid requests, so the rows tell whether the column is missing
+	// and whether data would be hidden.
+	var rows []map[string]string
+	readErr := w.read(ctx, fmt.Sprintf("read the rows of %q", TabLeads), func() error {
+		var err error
+		rows, err = w.book.Rows(ctx, TabLeads)
+		return err
+	})
+	if readErr != nil {
+		return errors.Join(err, readErr)
+	}
+
+	dataRows := 0
+	for _, row := range rows {
+		for header := range row {
+			if HeaderMatches(header, HeaderLeadID) {
+				return err
+			}
+		}
+		if len(row) > 0 {
+			dataRows++
+		}
+	}
+	if err := CheckHeadersToAdd(TabLeads, []string{HeaderLeadID}, dataRows); err != nil {
+		return fmt.Errorf("sheet: %w", err)
+	}
+	return nil
+}
+
+// read runs one read of the sheet under the read rate limit, retrying it
+// when it is throttled or unavailable.
+func (w *Writer) read(ctx context.Context, operation string, call func() error) error {
+	for attempt := 0; ; attempt++ {
+		if err := w.reads.wait(ctx); err != nil {
+			return fmt.Errorf("sheet: wait to %s: %w", operation, err)
+		}
+		err := call()
+		if err == nil {
 			return nil
 		}
 

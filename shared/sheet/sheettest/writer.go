@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,17 +160,76 @@ var writerTests = []writerTest{
 		}
 	}},
 
-	{"drain adds a missing Lead ID header", func(t *testing.T, r *writerRig) {
-		r.book.SetGrid(t, sheet.TabLeads, [][]string{{"Notes"}, {"kept"}})
+	{"drain adds Lead ID to a tab without data", func(t *testing.T, r *writerRig) {
+		r.book.SetGrid(t, sheet.TabLeads, [][]string{{"Notes"}})
 		ids := r.outbox.add(2)
 
 		if _, err := r.writer(sheet.Options{}).Drain(context.Background()); err != nil {
 			t.Fatalf("Drain() = %v", err)
 		}
 
-		checkIDs(t, r.sheetIDs(t), append([]string{""}, ids...))
-		if notes := mustColumn(t, r.book, sheet.TabLeads, "Notes"); notes[0] != "kept" {
-			t.Errorf("rep's note = %q, want %q", notes[0], "kept")
+		checkIDs(t, r.sheetIDs(t), ids)
+	}},
+
+	{"drain rejects data without Lead ID", func(t *testing.T, r *writerRig) {
+		renamed := [][]string{{"Lead", "Notes"}, {"L-0001", "kept"}, {}, {"L-0002"}}
+		r.book.SetGrid(t, sheet.TabLeads, renamed)
+		ids := r.outbox.add(2)
+		w := r.writer(sheet.Options{})
+
+		_, err := w.Drain(context.Background())
+
+		checkKind(t, err, sheet.ErrInvalid, "Drain(Lead ID header renamed)")
+		checkMissingLeadID(t, err, 2)
+		checkGrid(t, r.book, sheet.TabLeads, renamed)
+		if pending := r.outbox.pending(); !reflect.DeepEqual(pending, ids) {
+			t.Errorf("outbox pending = %q, want %q kept for the next run", pending, ids)
+		}
+		if r.faults.appendCalls != 0 {
+			t.Errorf("Drain() appended %d times, want none", r.faults.appendCalls)
+		}
+
+		// Once a rep renames the header back, the same writer writes the
+		// leads, and the rows already there keep it from repeating them.
+		renamed[0][0] = sheet.HeaderLeadID
+		r.book.SetGrid(t, sheet.TabLeads, renamed)
+		written, err := w.Drain(context.Background())
+		if err != nil {
+			t.Fatalf("Drain() after the rename back = %v", err)
+		}
+		if written != 0 {
+			t.Errorf("Drain() after the rename back wrote %d rows, want 0: both leads have rows", written)
+		}
+		if pending := r.outbox.pending(); len(pending) != 0 {
+			t.Errorf("outbox still has %q pending after the rename back", pending)
+		}
+	}},
+
+	{"write rejects Lead ID renamed mid-run", func(t *testing.T, r *writerRig) {
+		first := r.outbox.add(1)
+		w := r.writer(sheet.Options{})
+		if failed, err := w.Write(context.Background(), r.outbox.records()); err != nil {
+			t.Fatalf("first Write() = %q, %v", failed, err)
+		}
+		grid := r.book.Grid(t, sheet.TabLeads)
+		for i, header := range grid[0] {
+			if header == sheet.HeaderLeadID {
+				grid[0][i] = "ID"
+			}
+		}
+		r.book.SetGrid(t, sheet.TabLeads, grid)
+		next := r.outbox.add(1)
+
+		failed, err := w.Write(context.Background(), r.outbox.records()[len(first):])
+
+		checkKind(t, err, sheet.ErrInvalid, "Write(Lead ID header renamed)")
+		checkMissingLeadID(t, err, 1)
+		if !reflect.DeepEqual(failed, next) {
+			t.Errorf("Write() failed = %q, want %q", failed, next)
+		}
+		checkGrid(t, r.book, sheet.TabLeads, grid)
+		if pending := r.outbox.pending(); !reflect.DeepEqual(pending, next) {
+			t.Errorf("outbox pending = %q, want %q", pending, next)
 		}
 	}},
 
@@ -214,8 +274,8 @@ var writerTests = []writerTest{
 		if written != 0 {
 			t.Errorf("Drain() reported %d rows, want 0, because the first append reported failure", written)
 		}
-		if r.faults.columnCalls != 2 {
-			t.Errorf("Lead ID column read %d times, want 2 (again after the unavailable append)", r.faults.columnCalls)
+		if r.faults.columnCalls != 3 {
+			t.Errorf("Lead ID column read %d times, want 3 (the check of the tab, before the append and again after the unavailable one)", r.faults.columnCalls)
 		}
 	}},
 
@@ -482,6 +542,21 @@ func checkPerMinute(t *testing.T, what string, times []time.Time, limit int) {
 		if gap := times[i].Sub(times[i-limit]); gap < time.Minute {
 			t.Errorf("%s %d and %d are %v apart, so %d started within one minute, want at most %d", what, i-limit+1, i+1, gap, limit+1, limit)
 			return
+		}
+	}
+}
+
+// checkMissingLeadID checks that err tells the rep which column is missing,
+// how many rows it affects and how to fix it.
+func checkMissingLeadID(t *testing.T, err error, dataRows int) {
+	t.Helper()
+
+	if err == nil {
+		return
+	}
+	for _, want := range []string{`"Lead ID" column is missing`, fmt.Sprintf("%d data row", dataRows), `rename its header back to "Lead ID"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %q, want it to contain %q", err, want)
 		}
 	}
 }
