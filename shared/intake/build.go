@@ -3,6 +3,7 @@ package intake
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/leadrouter/leadrouter/shared/lead"
@@ -66,13 +67,17 @@ func (s *submission) problem(canonical, problem, accepted string) {
 	s.problems = append(s.problems, FieldProblem{Field: name, Problem: problem, Accepted: accepted})
 }
 
-// buildLead maps submitted fields onto a lead. When two aliases of one field
-// carry different values, the first non-empty one (in submitted order, or
-// by name for JSON) wins and the other is kept as an attribute.
+// buildLead maps submitted fields onto a lead. Two fields that map to one
+// lead field (aliases, or one name sent twice) must carry the same value
+// or one of them nothing; different values are a problem naming both.
 func buildLead(fields []submitted) submission {
 	s := submission{names: make(map[string]string)}
 	values := make(map[string]string)
 	attributes := make(map[string]string)
+	// contact is set when a contact field was submitted, even with a
+	// value that is then rejected, so it is reported once, as invalid,
+	// and not again as missing.
+	contact := false
 
 	for _, f := range fields {
 		name := strings.TrimSpace(f.name)
@@ -84,8 +89,8 @@ func buildLead(fields []submitted) submission {
 			}
 			continue
 		}
-		if utf8.RuneCountInString(name) > maxNameRunes || hasControl(name, false) {
-			s.problems = append(s.problems, FieldProblem{Field: truncate(name, 40), Problem: "field name is too long or contains control characters", Accepted: fmt.Sprintf("a field name of at most %d printable characters", maxNameRunes)})
+		if utf8.RuneCountInString(name) > maxNameRunes || hasControl(name, false) || hasFormatChar(name) {
+			s.problems = append(s.problems, FieldProblem{Field: truncate(name, 40), Problem: "field name is too long or contains control or invisible formatting characters", Accepted: fmt.Sprintf("a field name of at most %d printable characters", maxNameRunes)})
 			continue
 		}
 
@@ -97,31 +102,33 @@ func buildLead(fields []submitted) submission {
 		}
 
 		canonical := canonicalName(name)
-		if canonical == "" || f.structured {
-			if canonical != "" {
-				s.problems = append(s.problems, FieldProblem{Field: name, Problem: "is a JSON object or list", Accepted: "a string or a number"})
-				continue
-			}
+		if canonical == "" {
 			if value != "" {
 				attributes[name] = value
 			}
 			continue
 		}
-
-		if existing, ok := values[canonical]; ok && existing != "" {
-			if value != "" && value != existing {
-				attributes[name] = value
-			}
+		if isContact(canonical) && value != "" {
+			contact = true
+		}
+		if f.jsonType != "" {
+			s.problems = append(s.problems, FieldProblem{Field: name, Problem: "is a JSON " + f.jsonType + "; expected text", Accepted: acceptedJSONValue(canonical)})
 			continue
 		}
-		values[canonical] = value
-		s.names[canonical] = name
-	}
 
-	// A lead needs a way to reach or identify it. What was submitted
-	// counts, so an invalid email is reported once, as invalid, and not
-	// again as missing.
-	contact := values[fieldEmail] != "" || values[fieldPhone] != "" || values[fieldCompany] != "" || values[fieldSubmissionID] != ""
+		existing, seen := values[canonical]
+		switch {
+		case !seen || existing == "":
+			values[canonical] = value
+			s.names[canonical] = name
+		case value == "" || sameValue(canonical, existing, value):
+		default:
+			s.problems = append(s.problems, conflict(s.names[canonical], name, canonical))
+		}
+	}
+	s.checkFullName(values)
+
+	// A lead needs a way to reach or identify it.
 	s.checkText(values)
 	s.fill(values)
 	s.checkAttributes(attributes)
@@ -136,6 +143,101 @@ func buildLead(fields []submitted) submission {
 		})
 	}
 	return s
+}
+
+// isContact reports the fields of which a lead needs at least one.
+func isContact(canonical string) bool {
+	return canonical == fieldEmail || canonical == fieldPhone || canonical == fieldCompany || canonical == fieldSubmissionID
+}
+
+// conflict is the problem of two fields that give one lead field different
+// values.
+func conflict(first, second, canonical string) FieldProblem {
+	problem := fmt.Sprintf("has a different value from %q; both are the lead's %s", first, canonical)
+	if first == second {
+		problem = fmt.Sprintf("was submitted twice with different values; it is the lead's %s", canonical)
+	}
+	return FieldProblem{
+		Field:    second,
+		Problem:  problem,
+		Accepted: fmt.Sprintf("one value per lead field: send only one of %q and %q, or the same value in both", first, second),
+	}
+}
+
+// sameValue reports whether two values of one lead field mean the same:
+// equal text, an email differing only in case, or numbers that parse to
+// the same value ("10k" and "10,000").
+func sameValue(canonical, a, b string) bool {
+	if a == b {
+		return true
+	}
+	switch canonical {
+	case fieldEmail, fieldWebsite:
+		return strings.EqualFold(a, b)
+	case fieldEmployees:
+		x, errX := parseEmployees(a)
+		y, errY := parseEmployees(b)
+		return errX == nil && errY == nil && x == y
+	case fieldPotential:
+		x, errX := parsePotential(a)
+		y, errY := parsePotential(b)
+		return errX == nil && errY == nil && x == y
+	}
+	return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
+}
+
+// checkFullName reports a full name that disagrees with the first or last
+// name sent beside it, and fills the one of them that is missing from the
+// full name. A full name alone is split later, in fill.
+func (s *submission) checkFullName(values map[string]string) {
+	full := strings.Join(strings.Fields(values[fieldFullName]), " ")
+	first := strings.Join(strings.Fields(values[fieldFirstName]), " ")
+	last := strings.Join(strings.Fields(values[fieldLastName]), " ")
+	if full == "" || (first == "" && last == "") {
+		return
+	}
+
+	lowerFull, lowerFirst, lowerLast := strings.ToLower(full), strings.ToLower(first), strings.ToLower(last)
+	switch {
+	case first != "" && last != "":
+		if lowerFull == lowerFirst+" "+lowerLast {
+			return
+		}
+	case first != "":
+		if lowerFull == lowerFirst {
+			return
+		}
+		if strings.HasPrefix(lowerFull, lowerFirst+" ") {
+			values[fieldLastName] = full[len(first)+1:]
+			return
+		}
+	default:
+		if lowerFull == lowerLast {
+			return
+		}
+		if strings.HasSuffix(lowerFull, " "+lowerLast) {
+			values[fieldFirstName] = full[:len(full)-len(last)-1]
+			return
+		}
+	}
+
+	given := s.names[fieldFirstName]
+	if given == "" {
+		given = s.names[fieldLastName]
+	} else if s.names[fieldLastName] != "" {
+		given += " and " + s.names[fieldLastName]
+	}
+	s.problem(fieldFullName, fmt.Sprintf("%q does not match %s %q", full, given, strings.TrimSpace(first+" "+last)),
+		"either a full name or first and last names, or a full name that is the first name, a space and the last name")
+}
+
+// acceptedJSONValue is the accepted text for a lead field sent as a JSON
+// boolean, object or list.
+func acceptedJSONValue(canonical string) string {
+	if canonical == fieldEmployees || canonical == fieldPotential {
+		return "a JSON string or number"
+	}
+	return "a JSON string"
 }
 
 // checkText applies the length and character rules to every text field and
@@ -156,6 +258,11 @@ func (s *submission) checkText(values map[string]string) {
 				accepted = "printable text; line breaks and tabs are allowed"
 			}
 			s.problem(canonical, "contains control characters", accepted)
+			values[canonical] = ""
+			continue
+		}
+		if r, found := formatChar(value); found {
+			s.problem(canonical, fmt.Sprintf("contains the invisible formatting character U+%04X", r), acceptedNoFormat)
 			values[canonical] = ""
 		}
 	}
@@ -247,6 +354,11 @@ func (s *submission) checkAttributes(attributes map[string]string) {
 		if hasControl(value, true) {
 			s.problems = append(s.problems, FieldProblem{Field: name, Problem: "contains control characters", Accepted: "printable text; line breaks and tabs are allowed"})
 			delete(attributes, name)
+			continue
+		}
+		if r, found := formatChar(value); found {
+			s.problems = append(s.problems, FieldProblem{Field: name, Problem: fmt.Sprintf("contains the invisible formatting character U+%04X", r), Accepted: acceptedNoFormat})
+			delete(attributes, name)
 		}
 	}
 }
@@ -274,6 +386,30 @@ func hasControl(s string, multiLine bool) bool {
 		}
 	}
 	return false
+}
+
+// acceptedNoFormat is the accepted text for a value with a format character.
+const acceptedNoFormat = "text without bidirectional controls (U+202A to U+202E, U+2066 to U+2069) or other invisible formatting characters; U+200C and U+200D, which scripts and emoji need, are allowed"
+
+// formatChar returns the first Unicode format character (category Cf) in
+// s other than the zero-width non-joiner and joiner. Bidirectional controls
+// reorder the text around them when the sheet shows it, so "moc.elpmaxe"
+// can read as "example.com"; zero-width and tag characters hide text.
+func formatChar(s string) (rune, bool) {
+	for _, r := range s {
+		if r == '\u200c' || r == '\u200d' {
+			continue
+		}
+		if unicode.Is(unicode.Cf, r) {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+func hasFormatChar(s string) bool {
+	_, found := formatChar(s)
+	return found
 }
 
 func truncate(s string, n int) string {

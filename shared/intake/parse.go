@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"mime/multipart"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -37,8 +39,11 @@ const (
 type submitted struct {
 	name  string
 	value string
-	// structured marks a JSON object or array, kept as its JSON text.
-	structured bool
+	// jsonType is "boolean", "object" or "array" for a JSON value that is
+	// not a string or number: an object is kept as its JSON text, a list of
+	// scalars joined with ", " as checkbox groups are submitted. Lead
+	// fields reject all three; extra fields keep them.
+	jsonType string
 }
 
 // body is a request body read into fields.
@@ -60,6 +65,25 @@ type requestError struct {
 }
 
 func (e *requestError) Error() string { return fmt.Sprintf("%d %s", e.status, e.message) }
+
+// body returns the response body of the error.
+func (e *requestError) body() errorBody {
+	return errorBody{Error: e.message, Accepted: e.accepted, Fields: e.fields}
+}
+
+// checkContentEncoding rejects a compressed body: API Gateway passes it on
+// as sent, and a lead form has no need for compression.
+func checkContentEncoding(value string) *requestError {
+	value = strings.ToLower(strings.TrimSpace(value))
+	if value == "" || value == "identity" {
+		return nil
+	}
+	return &requestError{
+		status:   415,
+		message:  fmt.Sprintf("unsupported Content-Encoding %q", value),
+		accepted: "an uncompressed body, with no Content-Encoding header or identity",
+	}
+}
 
 func invalidBody(problem, accepted string) *requestError {
 	return &requestError{
@@ -128,7 +152,18 @@ func readBody(contentType string, data []byte) (body, *requestError) {
 
 	switch mediaType {
 	case typeJSON:
-		return readJSON(data, charset)
+		// JSON is UTF-8 (RFC 8259, section 8.1), and API Gateway passes a
+		// JSON body as text inside the JSON of its event, where bytes
+		// that are not UTF-8 cannot travel unchanged. Decoding them here
+		// would store mojibake, so another charset is rejected.
+		if charset != nil {
+			return body{}, &requestError{
+				status:   415,
+				message:  fmt.Sprintf("unsupported charset %q for application/json", params["charset"]),
+				accepted: "application/json in UTF-8, with no charset or charset=utf-8; for another charset, post the form as application/x-www-form-urlencoded or multipart/form-data",
+			}
+		}
+		return readJSON(data, nil)
 	case typeForm:
 		// curl -d sends this type by default, so a JSON object sent with
 		// it is read as the JSON it plainly is.
@@ -153,8 +188,10 @@ func charsetOf(name string) (encoding.Encoding, *requestError) {
 		return nil, nil
 	}
 
+	// The WHATWG "replacement" encoding, which ISO-2022-KR and a few
+	// other unsafe charsets map to, turns the whole body into U+FFFD.
 	enc, err := htmlindex.Get(name)
-	if err != nil {
+	if err != nil || enc == encoding.Replacement {
 		return nil, &requestError{
 			status:   415,
 			message:  fmt.Sprintf("unsupported charset %q", name),
@@ -217,14 +254,14 @@ func readJSON(data []byte, enc encoding.Encoding) (body, *requestError) {
 		case string:
 			field.value = v
 		case json.Number:
-			field.value = v.String()
+			field.value = plainNumber(v)
 		case bool:
-			field.value = fmt.Sprint(v)
+			field.value, field.jsonType = fmt.Sprint(v), "boolean"
 		case []any:
-			field.value, field.structured = joinList(v)
+			field.value, field.jsonType = joinList(v), "array"
 		default:
 			encoded, _ := json.Marshal(v)
-			field.value, field.structured = string(encoded), true
+			field.value, field.jsonType = string(encoded), "object"
 		}
 		b.fields = append(b.fields, field)
 	}
@@ -233,22 +270,37 @@ func readJSON(data []byte, enc encoding.Encoding) (body, *requestError) {
 
 // joinList joins a list of scalars with ", ", as checkbox groups are
 // submitted; a list holding objects is kept as JSON text.
-func joinList(list []any) (string, bool) {
+func joinList(list []any) string {
 	parts := make([]string, 0, len(list))
 	for _, item := range list {
 		switch v := item.(type) {
 		case string:
 			parts = append(parts, v)
 		case json.Number:
-			parts = append(parts, v.String())
+			parts = append(parts, plainNumber(v))
 		case bool:
 			parts = append(parts, fmt.Sprint(v))
 		default:
 			encoded, _ := json.Marshal(list)
-			return string(encoded), true
+			return string(encoded)
 		}
 	}
-	return strings.Join(parts, ", "), false
+	return strings.Join(parts, ", ")
+}
+
+// plainNumber writes a JSON number in exponent form (1e3, 2.5E+6) as plain
+// decimal digits, so the numeric fields read it as the number it is. A
+// number too large for float64 is kept as sent and fails the range check.
+func plainNumber(n json.Number) string {
+	text := n.String()
+	if !strings.ContainsAny(text, "eE") {
+		return text
+	}
+	value, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsInf(value, 0) {
+		return text
+	}
+	return strconv.FormatFloat(value, 'f', -1, 64)
 }
 
 func readURLEncoded(data []byte, enc encoding.Encoding) (body, *requestError) {
