@@ -26,14 +26,22 @@ func (h *Handler) Handle(ctx context.Context, event events.APIGatewayV2HTTPReque
 	req := newRequest(event)
 	origin := h.allowedOrigin(req.header("origin"))
 
-	switch req.method {
-	case "OPTIONS":
+	switch {
+	case req.method == "OPTIONS":
 		return h.preflight(req, origin), nil
-	case "POST":
-	default:
+	case req.method == "GET" && req.isThanksPage():
+		return thanksResponse(req), nil
+	case req.method != "POST":
 		res := clientError(405, errorBody{Error: fmt.Sprintf("method %s not allowed", req.method), Accepted: "POST, or OPTIONS for a CORS preflight"})
 		res.Headers["Allow"] = "POST, OPTIONS"
 		return withCORS(res, origin), nil
+	}
+
+	// A browser sends Origin on every cross-site POST, and form posts need
+	// no preflight, so the check is repeated here. Server-to-server form
+	// tools send no Origin and are allowed.
+	if sent := req.header("origin"); sent != "" && origin == "" {
+		return withCORS(h.reject(req, guessStyle(req), forbiddenOrigin(sent), 403), ""), nil
 	}
 
 	res := h.post(ctx, req)
@@ -42,15 +50,19 @@ func (h *Handler) Handle(ctx context.Context, event events.APIGatewayV2HTTPReque
 
 // post reads, validates, routes and stores one submission.
 func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTPResponse {
+	reply := guessStyle(req)
+	if rerr := checkContentEncoding(req.header("content-encoding")); rerr != nil {
+		return h.reject(req, reply, rerr.body(), rerr.status)
+	}
 	data, rerr := decodeBody(req.event.Body, req.event.IsBase64Encoded, h.deps.MaxBodyBytes)
 	if rerr != nil {
-		return rerr.response()
+		return h.reject(req, reply, rerr.body(), rerr.status)
 	}
 	b, rerr := readBody(req.header("content-type"), data)
 	if rerr != nil {
-		return rerr.response()
+		return h.reject(req, reply, rerr.body(), rerr.status)
 	}
-	reply := replyStyle{browser: b.form && !acceptsJSON(req.header("accept")), notes: b.notes}
+	reply = replyStyle{browser: b.form && !acceptsJSON(req.header("accept")), notes: b.notes}
 
 	sub := buildLead(b.fields)
 	headerKey, problem := checkIdempotencyHeader(req.header("idempotency-key"))
@@ -58,7 +70,7 @@ func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTP
 		sub.problems = append(sub.problems, *problem)
 	}
 	if len(sub.problems) > 0 {
-		return invalidLead(sub.problems)
+		return h.reject(req, reply, errorBody{Error: "invalid lead", Fields: sub.problems}, 400)
 	}
 
 	now := h.deps.Now().UTC()
@@ -67,24 +79,33 @@ func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTP
 		return h.unavailable(ctx, req, "new lead id", err)
 	}
 
-	// A bot filled in the hidden field: respond as for a lead, keep nothing.
-	// NOTE: with RevealRouting on, a real 202 names an owner and this one
-	// does not, so a script could tell them apart. Form posts get the same
-	// 303 either way.
-	if sub.honeypot {
-		logFrom(ctx).Info().Str("api_request_id", req.id()).Msg("intake: honeypot filled in; submission dropped")
-		return h.accepted(reply, store.Record{Lead: lead.Lead{ID: id}}, false)
-	}
-
 	l := sub.lead
 	l.ID = id
 	l.ReceivedAt = now
 	h.fillDomain(&l)
-	keys := idempotencyKeys(headerKey, &l)
 
+	// A bot filled in the hidden field: respond as for a lead, keep nothing.
+	// The decision comes from the engine on an empty state, so a revealed
+	// owner, zone and rule look like a real lead's; the store is not read.
+	if sub.honeypot {
+		logFrom(ctx).Info().Str("api_request_id", req.id()).Msg("intake: honeypot filled in; submission dropped")
+		decision := h.deps.Router.Route(&l, emptyState(), now)
+		return h.accepted(reply, store.Record{Lead: l, Decision: decision}, false)
+	}
+
+	keys := idempotencyKeys(headerKey, &l)
 	rec, duplicate, err := h.route(ctx, l, keys)
 	if err != nil {
 		return h.unavailable(ctx, req, "store lead "+l.ID, err)
+	}
+	if duplicate {
+		if conflict := replayConflict(keys, &l, rec); conflict != nil {
+			logFrom(ctx).Warn().
+				Str("api_request_id", req.id()).
+				Str("original_lead_id", rec.Lead.ID).
+				Msg("intake: idempotency key reused for a different submission")
+			return h.reject(req, reply, *conflict, 422)
+		}
 	}
 
 	logFrom(ctx).Info().

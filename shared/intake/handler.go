@@ -17,6 +17,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -53,8 +54,8 @@ type Store interface {
 type Deps struct {
 	Router Router
 	Store  Store
-	// Plan, when set, supplies each of Reps, AccountKeys, IsFreeMail,
-	// ThankYouURL and Origins that is left unset.
+	// Plan, when set, supplies each of Reps, AccountKeys, IsFreeMail and
+	// ThankYouURL that is left unset, and its site.origins.
 	Plan *plan.Plan
 	// Reps are the rep ids of the plan, whose counts and time off are
 	// loaded for routing.
@@ -70,7 +71,9 @@ type Deps struct {
 	// ?lead=ID added. It may be relative, such as "/thanks".
 	ThankYouURL string
 	// Origins are the site origins ("https://www.example.com") allowed to
-	// call the endpoint from browser scripts (CORS).
+	// post leads from a browser (CORS, and the Origin check on POST). With
+	// Plan set they are added to the plan's site.origins, so a local
+	// server can allow its own origin.
 	Origins []string
 	// RevealRouting adds the owner, zone and rule to a 202 response. Leave
 	// it off for a public endpoint: the territory plan is the team's
@@ -162,9 +165,7 @@ func withPlan(deps Deps) Deps {
 	if deps.ThankYouURL == "" {
 		deps.ThankYouURL = p.Site.ThankYouURL
 	}
-	if deps.Origins == nil {
-		deps.Origins = p.Site.Origins
-	}
+	deps.Origins = append(slices.Clone(p.Site.Origins), deps.Origins...)
 	return deps
 }
 
@@ -184,6 +185,16 @@ func newULID() func(time.Time) (string, error) {
 			return "", fmt.Errorf("intake: new lead id: %w", err)
 		}
 		return "L-" + id.String(), nil
+	}
+}
+
+// emptyState returns a routing state with no owners, counts or absences.
+func emptyState() *routing.State {
+	return &routing.State{
+		Active:    map[string]int{},
+		Owners:    map[string]string{},
+		Customers: map[string]string{},
+		Absences:  map[string][]routing.Absence{},
 	}
 }
 

@@ -4,9 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/leadrouter/leadrouter/shared/lead"
+	"github.com/leadrouter/leadrouter/shared/store"
 )
 
 // Idempotency key prefixes. Each kind of key has its own prefix so that a
@@ -80,6 +83,39 @@ func contentHash(l *lead.Lead) string {
 	encoded, _ := json.Marshal(content)
 	sum := sha256.Sum256(encoded)
 	return hex.EncodeToString(sum[:])
+}
+
+// replayConflict returns the 422 body when a repeat shares its
+// Idempotency-Key header or source submission id with original but not
+// its content, or nil. Keys may only be reused for the same submission,
+// as the IETF Idempotency-Key HTTP header draft requires. A repeat found
+// by content hash has the same content by definition.
+func replayConflict(keys []string, l *lead.Lead, original store.Record) *errorBody {
+	if contentHash(l) == contentHash(&original.Lead) {
+		return nil
+	}
+
+	for _, key := range keys {
+		if len(original.IdempotencyKeys) > 0 && !slices.Contains(original.IdempotencyKeys, key) {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(key, keyHeader):
+			value := strings.TrimPrefix(key, keyHeader)
+			return &errorBody{
+				Error:    fmt.Sprintf("the Idempotency-Key %q was already used for a different submission (lead %s)", value, original.Lead.ID),
+				Accepted: "a key may only be reused for the same submission; send a new Idempotency-Key header with a new lead",
+				Fields:   []FieldProblem{{Field: "Idempotency-Key", Problem: "was already used for a submission with different content", Accepted: "a new key for each new submission, such as a UUID"}},
+			}
+		case strings.HasPrefix(key, keySubmission):
+			return &errorBody{
+				Error:    fmt.Sprintf("submission id %q was already used for a different submission (lead %s)", l.SourceSubmissionID, original.Lead.ID),
+				Accepted: "a submission id may only be reused for the same submission; send a new submission_id with a new lead",
+				Fields:   []FieldProblem{{Field: fieldSubmissionID, Problem: "was already used with different content", Accepted: "a new submission id for each new submission"}},
+			}
+		}
+	}
+	return nil
 }
 
 func digitsOf(s string) string {

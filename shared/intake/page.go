@@ -1,10 +1,13 @@
 package intake
 
 import (
+	"bytes"
 	_ "embed"
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
 )
 
 // formPage is the plain lead form that the local server shows at "/". It
@@ -31,4 +34,17 @@ func WriteThanksPage(w io.Writer, leadID string) error {
 		leadID = ""
 	}
 	return thanksTemplate.Execute(w, struct{ LeadID string }{leadID})
+}
+
+// thanksResponse serves the thank-you page for GET /thanks?lead=ID.
+func thanksResponse(req request) events.APIGatewayV2HTTPResponse {
+	var html bytes.Buffer
+	if err := WriteThanksPage(&html, req.event.QueryStringParameters["lead"]); err != nil {
+		// The template and its data are fixed, so this does not happen.
+		return clientError(404, errorBody{Error: "thank-you page not available"})
+	}
+	res := response(200, html.String())
+	res.Headers["Content-Type"] = "text/html; charset=utf-8"
+	res.Headers["X-Content-Type-Options"] = "nosniff"
+	return res
 }

@@ -31,6 +31,13 @@ func (r request) header(name string) string {
 	return ""
 }
 
+// isThanksPage reports a request for the thank-you page, which the HTTP
+// API routes to this function as GET /thanks so that a relative thank-you
+// URL works on AWS as it does on the local server.
+func (r request) isThanksPage() bool {
+	return r.event.RouteKey == "GET /thanks" || r.event.RawPath == "/thanks"
+}
+
 func (r request) id() string {
 	return r.event.RequestContext.RequestID
 }
@@ -42,7 +49,7 @@ func (h *Handler) preflight(req request, origin string) events.APIGatewayV2HTTPR
 	if origin == "" {
 		return clientError(403, errorBody{
 			Error:    "origin " + quoteOrNone(req.header("origin")) + " is not allowed",
-			Accepted: "an origin listed in the plan's site origins",
+			Accepted: "an origin listed in the plan's site.origins; add the site's origin there to allow it",
 		})
 	}
 

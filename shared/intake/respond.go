@@ -86,14 +86,6 @@ func (h *Handler) unavailable(ctx context.Context, req request, operation string
 	return res
 }
 
-func invalidLead(problems []FieldProblem) events.APIGatewayV2HTTPResponse {
-	return clientError(400, errorBody{Error: "invalid lead", Fields: problems})
-}
-
-func (e *requestError) response() events.APIGatewayV2HTTPResponse {
-	return clientError(e.status, errorBody{Error: e.message, Accepted: e.accepted, Fields: e.fields})
-}
-
 func clientError(status int, body errorBody) events.APIGatewayV2HTTPResponse {
 	return jsonResponse(status, body)
 }
