@@ -29,6 +29,13 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read the example plan: %v", err)
 	}
+	// The sample form posts come from https://www.example.com, so the
+	// packaged plan lists that site as the team's would.
+	withSite := strings.Replace(string(plan), "\n  origins:\n", "\n  origins:\n    - https://www.example.com\n", 1)
+	if withSite == string(plan) {
+		t.Fatalf("the example plan has no site.origins list to add the sample events' origin to")
+	}
+	plan = []byte(withSite)
 	// The deployment package holds bootstrap and plan.yaml side by side, and
 	// the emulator runs the function in the bootstrap's folder.
 	if err := os.WriteFile(filepath.Join(filepath.Dir(bootstrap), "plan.yaml"), plan, 0o644); err != nil {
@@ -168,6 +175,33 @@ func runIntakeEvents(t *testing.T, bootstrap, endpoint string, transactional boo
 		}
 	}
 
+	// The JSON sample's Idempotency-Key with other content: 422, the
+	// stored lead read back from the table to compare.
+	reused := invokeChanged(ctx, t, emulator, "json-body.json", func(e *events.APIGatewayV2HTTPRequest) {
+		e.Body = strings.Replace(e.Body, "Example Analytics Ltd", "Another Company Ltd", 1)
+	})
+	if reused.StatusCode != 422 || !strings.Contains(reused.Body, "Idempotency-Key") {
+		t.Errorf("json-body.json with other content: status %d, want 422 naming Idempotency-Key; body %s", reused.StatusCode, reused.Body)
+	}
+
+	// A form post from a site the plan does not list: 403.
+	foreign := invokeChanged(ctx, t, emulator, "form-urlencoded-base64.json", func(e *events.APIGatewayV2HTTPRequest) {
+		e.Headers["origin"] = "https://elsewhere.example"
+	})
+	if foreign.StatusCode != 403 || !strings.Contains(foreign.Body, "site.origins") {
+		t.Errorf("form post from another site: status %d, want 403 naming site.origins; body %s", foreign.StatusCode, foreign.Body)
+	}
+
+	// The thank-you page that the relative thank-you URL points to.
+	thanks := invokeChanged(ctx, t, emulator, "json-body.json", func(e *events.APIGatewayV2HTTPRequest) {
+		e.RouteKey, e.RawPath, e.Body = "GET /thanks", "/thanks", ""
+		e.RequestContext.HTTP.Method, e.RequestContext.HTTP.Path = "GET", "/thanks"
+		e.QueryStringParameters = map[string]string{"lead": accepted.LeadID}
+	})
+	if thanks.StatusCode != 200 || !strings.Contains(thanks.Body, accepted.LeadID) {
+		t.Errorf("GET /thanks: status %d, want 200 showing %s; body %s", thanks.StatusCode, accepted.LeadID, thanks.Body)
+	}
+
 	// Three leads, one per accepted submission, wait in the outbox.
 	pending, err := st.Pending(ctx, 10)
 	if err != nil {
@@ -242,6 +276,34 @@ func invokeEvent(ctx context.Context, t *testing.T, emulator *testenv.Emulator, 
 		t.Fatalf("%s: invoke: %v", name, err)
 	}
 
+	var res events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(body, &res); err != nil {
+		t.Fatalf("%s: decode the response %s: %v", name, body, err)
+	}
+	return res
+}
+
+// invokeChanged invokes the function with a sample event after change has
+// edited it.
+func invokeChanged(ctx context.Context, t *testing.T, emulator *testenv.Emulator, name string, change func(*events.APIGatewayV2HTTPRequest)) events.APIGatewayV2HTTPResponse {
+	t.Helper()
+	payload, err := os.ReadFile(filepath.Join("..", "..", "events", "intake", name))
+	if err != nil {
+		t.Fatalf("read sample event: %v", err)
+	}
+	var event events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(payload, &event); err != nil {
+		t.Fatalf("%s: decode the sample event: %v", name, err)
+	}
+	change(&event)
+	if payload, err = json.Marshal(event); err != nil {
+		t.Fatalf("%s: encode the changed event: %v", name, err)
+	}
+
+	body, err := emulator.Invoke(ctx, payload)
+	if err != nil {
+		t.Fatalf("%s: invoke: %v", name, err)
+	}
 	var res events.APIGatewayV2HTTPResponse
 	if err := json.Unmarshal(body, &res); err != nil {
 		t.Fatalf("%s: decode the response %s: %v", name, body, err)
