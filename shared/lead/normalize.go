@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 )
 
 // maxDomainLength is the DNS limit on a domain name in its ASCII form
@@ -17,8 +18,9 @@ const (
 	companyKeyPrefix = "company:"
 )
 
-// NormalizeDomain returns the registrable-looking host name in s in lower
-// case, or "" when s holds no usable domain. It accepts what people type
+// NormalizeDomain returns the host name in s in lower case, or "" when s
+// holds no usable domain. It keeps subdomains ("eu.acme.com"), which
+// RegistrableDomain removes. It accepts what people type
 // in a website field: a scheme, user info, a path, a query, a port, a
 // leading "www." and a trailing dot are removed ("HTTPS://www.Acme.com:443/x"
 // becomes "acme.com"), and an email address gives its domain.
@@ -140,14 +142,49 @@ func DomainFromEmail(email string) string {
 	return NormalizeDomain(domain)
 }
 
+// RegistrableDomain returns the part of a normalised domain that one
+// organisation registered, its effective TLD plus one label (eTLD+1) on the
+// public suffix list: "eu.acme.com" and "a.b.acme.co.uk" give "acme.com"
+// and "acme.co.uk". The list includes private suffixes such as "github.io"
+// and "herokuapp.com", so "x.github.io" stays "x.github.io": each site on a
+// shared host is its own account. A domain that is itself a public suffix
+// ("co.uk", "github.io") is returned unchanged, because no shorter name
+// could identify an account. The list is the copy compiled into
+// golang.org/x/net/publicsuffix, so it changes only when that module is
+// updated.
+//
+// It does not allocate for a domain of two labels.
+//
+// NOTE: a domain of three or more labels costs one allocation, made by
+// publicsuffix.PublicSuffix, which first tries to parse the domain as an
+// IP address and builds that error.
+func RegistrableDomain(normalizedDomain string) string {
+	d := normalizedDomain
+	lastDot := strings.LastIndexByte(d, '.')
+	if lastDot < 0 || strings.LastIndexByte(d[:lastDot], '.') < 0 {
+		// With two labels, the public suffix is either the last label,
+		// which makes d its eTLD+1, or d itself.
+		return d
+	}
+
+	suffix, _ := publicsuffix.PublicSuffix(d)
+	if len(suffix) >= len(d) || d[len(d)-len(suffix)-1] != '.' {
+		return d
+	}
+	rest := d[:len(d)-len(suffix)-1]
+	return d[strings.LastIndexByte(rest, '.')+1:]
+}
+
 // DomainKey returns the account key of a domain ("domain:acme.com"), or ""
-// when the domain is not usable. The domain is normalised first.
+// when the domain is not usable. The domain is normalised and reduced to
+// its registrable domain, so "https://eu.acme.com/" also gives
+// "domain:acme.com".
 func DomainKey(domain string) string {
 	d := NormalizeDomain(domain)
 	if d == "" {
 		return ""
 	}
-	return domainKeyPrefix + d
+	return domainKeyPrefix + RegistrableDomain(d)
 }
 
 // CompanyKey returns the account key of a company name ("company:acme" for
@@ -182,11 +219,12 @@ func AppendCompanyKey(dst []byte, name string) []byte {
 }
 
 // AppendDomainKey appends the account key of an already normalised domain
-// to dst. It lets a hot path look a key up in a map without allocating:
-// m[string(AppendDomainKey(buf[:0], d))].
+// to dst, the same key that DomainKey returns. It lets a hot path look a
+// key up in a map, m[string(AppendDomainKey(buf[:0], d))], and allocates
+// only when dst is too small or RegistrableDomain allocates.
 func AppendDomainKey(dst []byte, normalizedDomain string) []byte {
 	dst = append(dst, domainKeyPrefix...)
-	return append(dst, normalizedDomain...)
+	return append(dst, RegistrableDomain(normalizedDomain)...)
 }
 
 func isASCII(s string) bool {

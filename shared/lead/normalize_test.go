@@ -75,6 +75,83 @@ func TestDomainFromEmail(t *testing.T) {
 	}
 }
 
+func TestRegistrableDomain(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"two labels", "acme.com", "acme.com"},
+		{"subdomain", "eu.acme.com", "acme.com"},
+		{"two subdomains", "a.b.acme.com", "acme.com"},
+		{"two-label public suffix", "a.b.acme.co.uk", "acme.co.uk"},
+		{"under two-label public suffix", "mail.acme.co.uk", "acme.co.uk"},
+		{"idn punycode", "shop.xn--mnchen-3ya.de", "xn--mnchen-3ya.de"},
+		{"idn top-level domain", "www.example.xn--p1ai", "example.xn--p1ai"},
+		{"private suffix site", "x.github.io", "x.github.io"},
+		{"under private suffix site", "docs.x.github.io", "x.github.io"},
+		{"private suffix itself", "github.io", "github.io"},
+		{"herokuapp site", "api.shop.herokuapp.com", "shop.herokuapp.com"},
+		{"blogspot site", "news.example.blogspot.com", "example.blogspot.com"},
+		{"icann suffix itself", "co.uk", "co.uk"},
+		{"wildcard suffix", "foo.kawasaki.jp", "foo.kawasaki.jp"},
+		{"wildcard exception", "city.kawasaki.jp", "city.kawasaki.jp"},
+		{"unlisted top-level domain", "a.b.acme.internal", "acme.internal"},
+		{"free-mail subdomain", "mail.gmail.com", "gmail.com"},
+		{"ip-like with letter tld", "1.2.3.4a", "3.4a"},
+		{"single label", "localhost", "localhost"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := RegistrableDomain(tt.in); got != tt.want {
+				t.Errorf("RegistrableDomain(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDomainKeyUsesRegistrableDomain(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"subdomain", "eu.acme.com", "domain:acme.com"},
+		{"subdomain url", "https://EU.Acme.com:8443/x", "domain:acme.com"},
+		{"email at subdomain", "kim@mail.acme.co.uk", "domain:acme.co.uk"},
+		{"deep subdomain", "a.b.acme.co.uk", "domain:acme.co.uk"},
+		{"trailing dot", "acme.com.", "domain:acme.com"},
+		{"idn subdomain", "shop.münchen.de", "domain:xn--mnchen-3ya.de"},
+		{"github pages sites differ", "x.github.io", "domain:x.github.io"},
+		{"other github pages site", "y.github.io", "domain:y.github.io"},
+		{"public suffix itself", "github.io", "domain:github.io"},
+		{"ipv4", "10.0.0.1", ""},
+		{"single label", "intranet", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DomainKey(tt.in); got != tt.want {
+				t.Errorf("DomainKey(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			d := NormalizeDomain(tt.in)
+			if d == "" {
+				return
+			}
+			if got := string(AppendDomainKey([]byte("x|"), d)); got != "x|"+tt.want {
+				t.Errorf("AppendDomainKey(\"x|\", %q) = %q, want %q", d, got, "x|"+tt.want)
+			}
+		})
+	}
+}
+
+func TestAppendDomainKeyTwoLabelsDoesNotAllocate(t *testing.T) {
+	var buf [64]byte
+	allocs := testing.AllocsPerRun(100, func() {
+		_ = AppendDomainKey(buf[:0], "acme.com")
+		_ = AppendDomainKey(buf[:0], "github.io")
+	})
+	if allocs != 0 {
+		t.Errorf("allocations = %v, want 0", allocs)
+	}
+}
+
 func TestNormalizeCompany(t *testing.T) {
 	tests := []struct {
 		name, in, want string
@@ -157,6 +234,7 @@ func FuzzNormalizeDomain(f *testing.F) {
 		"acme.com", "HTTPS://www.Acme.com:443/x?y#z", "münchen.de", "xn--mnchen-3ya.de",
 		"bob@acme.com", "[::1]", "192.168.0.1", "", " ", "a..b", "www.", strings.Repeat("a.", 200),
 		"\xff\xfe", "ｅｘａｍｐｌｅ．ｃｏｍ", "http://", "@", ":", "exa mple.com",
+		"eu.acme.com", "a.b.acme.co.uk", "x.github.io", "github.io", "city.kawasaki.jp", "foo.kawasaki.jp",
 	} {
 		f.Add(seed)
 	}
@@ -171,8 +249,18 @@ func FuzzNormalizeDomain(f *testing.F) {
 		if again := NormalizeDomain(got); again != got {
 			t.Fatalf("NormalizeDomain(%q) = %q, but NormalizeDomain(%q) = %q", in, got, got, again)
 		}
+
+		account := RegistrableDomain(got)
+		if !isNormalDomain(account) || !strings.HasSuffix("."+got, "."+account) {
+			t.Fatalf("RegistrableDomain(%q) = %q, which is not a normal parent domain", got, account)
+		}
+		if again := RegistrableDomain(account); again != account {
+			t.Fatalf("RegistrableDomain(%q) = %q, but RegistrableDomain(%q) = %q", got, account, account, again)
+		}
+		if key, appended := DomainKey(in), string(AppendDomainKey(nil, got)); key != appended {
+			t.Fatalf("DomainKey(%q) = %q, but AppendDomainKey(nil, %q) = %q", in, key, got, appended)
+		}
 		_ = DomainFromEmail(in)
-		_ = DomainKey(in)
 	})
 }
 
