@@ -11,6 +11,7 @@ import (
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/leadrouter/leadrouter/shared/lead"
 )
@@ -493,6 +494,12 @@ func (c *checker) parseFreeMail(root mapping, p *Plan) {
 		d := lead.NormalizeDomain(v)
 		if d == "" {
 			c.report(nodes[min(i, len(nodes)-1)], index("free_mail_domains", i), fmt.Sprintf("invalid domain %q", v), "write a domain such as mail.example.net")
+			continue
+		}
+		if suffix, _ := publicsuffix.PublicSuffix(d); suffix == d {
+			c.report(nodes[min(i, len(nodes)-1)], index("free_mail_domains", i),
+				fmt.Sprintf("%q is a public suffix, so listing it would make every address under it free-mail", v),
+				"write the mail provider's own domain, such as mail.example.net")
 			continue
 		}
 		p.freeMail[d] = true

@@ -251,19 +251,36 @@ func (p *Plan) IsActiveStage(stage string) bool {
 }
 
 // IsFreeMail reports whether a domain belongs to a free-mail provider on
-// the built-in list or the plan's free_mail_domains. Such domains never
-// establish account ownership. The domain is normalised first.
+// the built-in list or the plan's free_mail_domains: the domain or one of
+// its parent domains is listed, so "mail.gmail.com" is free-mail. Such
+// domains never establish account ownership. The domain is normalised
+// first.
 func (p *Plan) IsFreeMail(domain string) bool {
-	if p.freeMail[domain] {
-		return true
+	return p.isFreeMailDomain(lead.NormalizeDomain(domain))
+}
+
+// isFreeMailDomain is IsFreeMail for a normalised domain. It looks up the
+// domain and each parent of two or more labels. Parsing rejects a listed
+// public suffix such as "co.uk", so a parent that is a public suffix never
+// matches.
+func (p *Plan) isFreeMailDomain(d string) bool {
+	for d != "" {
+		if p.freeMail[d] {
+			return true
+		}
+		dot := strings.IndexByte(d, '.')
+		if dot < 0 || strings.IndexByte(d[dot+1:], '.') < 0 {
+			return false
+		}
+		d = d[dot+1:]
 	}
-	d := lead.NormalizeDomain(domain)
-	return d != domain && p.freeMail[d]
+	return false
 }
 
 // LeadDomain returns the normalised domain that identifies the lead's
 // company, trying the lead's Domain, then its Website, then its Email, and
-// skipping free-mail domains. When the only domain found is a free-mail
+// skipping free-mail domains. The domain keeps its subdomains; its
+// account key (lead.DomainKey) uses the registrable domain. When the only domain found is a free-mail
 // one, domain is "" and freeMail names it. Both are "" when the lead has
 // no usable domain. It does not allocate when Domain is already
 // normalised.
@@ -282,8 +299,7 @@ func (p *Plan) LeadDomain(l *lead.Lead) (domain, freeMail string) {
 		if d == "" {
 			continue
 		}
-		// d is normalised already, so one lookup does what IsFreeMail does.
-		if p.freeMail[d] {
+		if p.isFreeMailDomain(d) {
 			if freeMail == "" {
 				freeMail = d
 			}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/publicsuffix"
+
 	"github.com/leadrouter/leadrouter/shared/lead"
 )
 
@@ -539,6 +541,13 @@ func TestParseInvalid(t *testing.T) {
 			path:    "free_mail_domains[0]",
 			message: "invalid domain",
 		},
+		{
+			name:    "public suffix as free-mail domain",
+			edit:    func(s string) string { return s + "free_mail_domains: [mail.example.net, co.uk]\n" },
+			line:    13,
+			path:    "free_mail_domains[1]",
+			message: `"co.uk" is a public suffix`,
+		},
 	}
 
 	for _, tt := range tests {
@@ -627,7 +636,16 @@ func TestIsFreeMail(t *testing.T) {
 		{"GMail.com", true},
 		{"www.gmail.com", true},
 		{"mail.example.net", true},
+		{"eu.mail.example.net", true},
+		{"example.net", false},
+		{"other.example.net", false},
+		{"mail.gmail.com", true},
+		{"https://EU.GMail.com/", true},
+		{"googlemail.com", true},
+		{"gmail.com.acme.com", false},
+		{"mygmail.com", false},
 		{"acme.com", false},
+		{"eu.acme.com", false},
 		{"", false},
 	}
 	for _, tt := range tests {
@@ -636,6 +654,17 @@ func TestIsFreeMail(t *testing.T) {
 				t.Errorf("IsFreeMail(%q) = %v, want %v", tt.domain, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestBuiltinFreeMailHasNoPublicSuffix(t *testing.T) {
+	for d := range builtinFreeMail {
+		if suffix, _ := publicsuffix.PublicSuffix(d); suffix == d {
+			t.Errorf("built-in free-mail domain %q is a public suffix", d)
+		}
+		if n := lead.NormalizeDomain(d); n != d {
+			t.Errorf("built-in free-mail domain %q normalises to %q", d, n)
+		}
 	}
 }
 
@@ -657,7 +686,12 @@ func TestAccountAndReferrerKeys(t *testing.T) {
 		{"free-mail email gives company only", lead.Lead{Email: "bob@gmail.com", Company: "Acme"}, "company:acme", ""},
 		{"free-mail domain skipped for website", lead.Lead{Domain: "gmail.com", Website: "acme.io"}, "domain:acme.io", ""},
 		{"nothing", lead.Lead{Email: "bob@gmail.com"}, "", ""},
+		{"subdomain of the account", lead.Lead{Domain: "eu.acme.com"}, "domain:acme.com", ""},
+		{"subdomain email", lead.Lead{Email: "kim@mail.acme.co.uk"}, "domain:acme.co.uk", ""},
+		{"free-mail subdomain skipped", lead.Lead{Email: "kim@mail.gmail.com", Company: "Acme"}, "company:acme", ""},
+		{"github pages site", lead.Lead{Website: "https://docs.x.github.io/"}, "domain:x.github.io", ""},
 		{"referrer domain", lead.Lead{Referrer: "globex.com"}, "", "domain:globex.com company:globexcom"},
+		{"referrer subdomain", lead.Lead{Referrer: "eu.globex.com"}, "", "domain:globex.com company:euglobexcom"},
 		{"referrer name", lead.Lead{Referrer: "Globex Inc."}, "", "company:globex"},
 	}
 	for _, tt := range tests {

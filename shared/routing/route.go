@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"bytes"
 	"strconv"
 	"time"
 
@@ -28,8 +29,10 @@ type choice struct {
 //
 //  1. Ownership: a company with an owner in s.Owners goes to that owner,
 //     whatever rule would match. The domain key identifies the company
-//     when the lead has a domain that is not free-mail; the company key
-//     only otherwise.
+//     when the lead has a domain that is not free-mail, and the company
+//     key only otherwise. The domain key uses the registrable domain (see
+//     lead.RegistrableDomain), so "eu.acme.com" finds the owner of
+//     "acme.com".
 //  2. Referral: a lead whose Referrer is a customer in s.Customers goes to
 //     that customer's owner.
 //  3. Primary-zone rules in plan order; the first match wins.
@@ -98,10 +101,11 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 	c := choice{zone: ZoneOwnership}
 	domain, freeMail := e.plan.LeadDomain(l)
 
-	// key names the account in the explanation: the domain, or the word
-	// company and the quoted name. It is built in stack buffers because
-	// most leads need it only there.
-	var keyBuf [maxKeyLength]byte
+	// key names the account in the explanation: the registrable domain,
+	// with the lead's domain after it when that is a subdomain, or the
+	// word company and the quoted name. It is built in stack buffers
+	// because most leads need it only there.
+	var keyBuf, keyTextBuf [maxKeyLength]byte
 	var key []byte
 	var ownerID string
 	var found bool
@@ -109,7 +113,13 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 	case domain != "":
 		k := lead.AppendDomainKey(keyBuf[:0], domain)
 		ownerID, found = s.Owners[string(k)]
-		key = k[len(k)-len(domain):]
+
+		// k is "domain:" and the registrable domain, which has no colon.
+		key = k[bytes.IndexByte(k, ':')+1:]
+		if len(key) != len(domain) {
+			key = append(append(keyTextBuf[:0], key...), " (from "...)
+			key = append(append(key, domain...), ')')
+		}
 	default:
 		if freeMail != "" {
 			x.start("Ownership: ")
@@ -119,7 +129,6 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 		}
 		if k := lead.AppendCompanyKey(keyBuf[:0], l.Company); len(k) > 0 {
 			ownerID, found = s.Owners[string(k)]
-			var keyTextBuf [maxKeyLength]byte
 			key = strconv.AppendQuote(append(keyTextBuf[:0], "company "...), l.Company)
 		}
 	}

@@ -157,6 +157,12 @@ func TestRouteFrameworkExample(t *testing.T) {
 			want:  want{owner: "rep-a", zone: ZoneReferral, limit: 0},
 		},
 		{
+			name:  "referral by subdomain",
+			lead:  lead.Lead{Source: "web", Referrer: "eu.globex.com"},
+			state: State{Customers: map[string]string{"domain:globex.com": "rep-a"}},
+			want:  want{owner: "rep-a", zone: ZoneReferral, limit: 0},
+		},
+		{
 			name: "referral from an unknown customer follows the rules",
 			lead: lead.Lead{Source: "inbound", Referrer: "Hooli"},
 			want: want{owner: "rep-a", rule: "inbound", zone: ZonePrimary, limit: 15, explains: `"Hooli" is not a known customer`},
@@ -229,6 +235,36 @@ func TestRouteTwoReps(t *testing.T) {
 			lead:  lead.Lead{Source: "inbound", Website: "https://www.ACME.com/contact"},
 			state: State{Owners: map[string]string{"domain:acme.com": "ben"}},
 			want:  want{owner: "ben", zone: ZoneOwnership, limit: 0},
+		},
+		{
+			name:  "subdomain email matches the parent account",
+			lead:  lead.Lead{Source: "inbound", Email: "x@eu.acme.com"},
+			state: State{Owners: map[string]string{"domain:acme.com": "ben"}},
+			want:  want{owner: "ben", zone: ZoneOwnership, limit: 0, explains: "acme.com (from eu.acme.com) is owned by ben"},
+		},
+		{
+			name:  "owner set on a subdomain key",
+			lead:  lead.Lead{Source: "inbound", Domain: "eu.acme.com"},
+			state: State{Owners: map[string]string{lead.DomainKey("eu.acme.com"): "ben"}},
+			want:  want{owner: "ben", zone: ZoneOwnership, limit: 0},
+		},
+		{
+			name:  "subdomain under a two-label suffix",
+			lead:  lead.Lead{Source: "inbound", Email: "x@mail.acme.co.uk"},
+			state: State{Owners: map[string]string{"domain:acme.co.uk": "ben"}},
+			want:  want{owner: "ben", zone: ZoneOwnership, limit: 0, explains: "acme.co.uk (from mail.acme.co.uk)"},
+		},
+		{
+			name:  "sites on a shared host are separate accounts",
+			lead:  lead.Lead{Source: "inbound", Website: "https://y.github.io/"},
+			state: State{Owners: map[string]string{"domain:x.github.io": "ben"}},
+			want:  want{owner: "ana", rule: "inbound", zone: ZonePrimary, limit: 15, explains: "no owner on record for y.github.io."},
+		},
+		{
+			name:  "free-mail subdomain never establishes ownership",
+			lead:  lead.Lead{Source: "inbound", Email: "bob@mail.gmail.com", Company: "Acme"},
+			state: State{Owners: map[string]string{"domain:gmail.com": "ben"}},
+			want:  want{owner: "ana", rule: "inbound", zone: ZonePrimary, limit: 15, explains: "mail.gmail.com is a free-mail domain"},
 		},
 		{
 			name:  "free-mail lead matches ownership by company name",
