@@ -63,6 +63,7 @@ build-IntakeFunction: ## sam build: intake bootstrap and the plan (PLAN=) as pla
 build-SheetWriterFunction: ## sam build: sheet writer bootstrap into ARTIFACTS_DIR
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set; run sam build, or set it to an output folder" >&2; exit 2; }
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags '-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/sheetwriter
+	cp $(PLAN) $(ARTIFACTS_DIR)/plan.yaml
 
 .PHONY: clean
 clean: ## remove build output, local data and installed tools

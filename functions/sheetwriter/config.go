@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/leadrouter/leadrouter/internal/loopback"
 	"github.com/leadrouter/leadrouter/shared/gsheets"
@@ -22,9 +21,10 @@ type Config struct {
 	// GoogleCredentials names the secret that holds the Google
 	// credentials JSON: secretsmanager:NAME, ssm:/PATH or an ARN.
 	GoogleCredentials string
-	// Location is the team's time zone, in which the Received column is
-	// written.
-	Location *time.Location
+	// PlanPath is the territory plan file in the deployment package. The
+	// writer reads only its time_zone, in which the Received column is
+	// written, so the sheet shows the same times as the local server.
+	PlanPath string
 	// SheetsEndpoint, when set, replaces the Sheets API base URL. It
 	// accepts only a loopback address and then sends no credentials, so
 	// tests can run the built function against a local fake.
@@ -42,7 +42,8 @@ type Config struct {
 //	LEADROUTER_SPREADSHEET_ID      Google Sheet id or URL (required)
 //	LEADROUTER_GOOGLE_CREDENTIALS  secret reference (required unless
 //	                               LEADROUTER_SHEETS_ENDPOINT is set)
-//	LEADROUTER_TIME_ZONE           IANA time zone, UTC when unset
+//	LEADROUTER_PLAN                plan file, relative to the function's
+//	                               folder (required)
 //	LEADROUTER_SHEETS_ENDPOINT     loopback URL of a fake Sheets API (tests)
 //	LEADROUTER_DYNAMODB_ENDPOINT   loopback URL of dynalite (tests)
 func LoadConfig() (Config, error) {
@@ -83,14 +84,9 @@ func LoadConfig() (Config, error) {
 		}
 	}
 
-	cfg.Location = time.UTC
-	if zone := strings.TrimSpace(os.Getenv("LEADROUTER_TIME_ZONE")); zone != "" {
-		loc, err := time.LoadLocation(zone)
-		if err != nil {
-			problems = append(problems, fmt.Errorf("LEADROUTER_TIME_ZONE %q is invalid: expected an IANA time zone such as Europe/Berlin: %w", zone, err))
-		} else {
-			cfg.Location = loc
-		}
+	cfg.PlanPath = strings.TrimSpace(os.Getenv("LEADROUTER_PLAN"))
+	if cfg.PlanPath == "" {
+		problems = append(problems, errors.New("LEADROUTER_PLAN is missing; set it to the plan file in the deployment package, such as plan.yaml"))
 	}
 
 	if len(problems) > 0 {

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rs/zerolog"
 )
 
 // setEnv sets every sheetwriter variable, empty unless given.
@@ -11,7 +16,7 @@ func setEnv(t *testing.T, values map[string]string) {
 
 	for _, name := range []string{
 		"LEADROUTER_TABLE", "LEADROUTER_SPREADSHEET_ID", "LEADROUTER_GOOGLE_CREDENTIALS",
-		"LEADROUTER_TIME_ZONE", "LEADROUTER_SHEETS_ENDPOINT", "LEADROUTER_DYNAMODB_ENDPOINT",
+		"LEADROUTER_PLAN", "LEADROUTER_SHEETS_ENDPOINT", "LEADROUTER_DYNAMODB_ENDPOINT",
 	} {
 		t.Setenv(name, values[name])
 	}
@@ -22,7 +27,7 @@ func TestLoadConfigValid(t *testing.T) {
 		"LEADROUTER_TABLE":              "leadrouter",
 		"LEADROUTER_SPREADSHEET_ID":     "https://docs.google.com/spreadsheets/d/1AbC-d_9/edit#gid=0",
 		"LEADROUTER_GOOGLE_CREDENTIALS": "ssm:/leadrouter/google",
-		"LEADROUTER_TIME_ZONE":          "Europe/Berlin",
+		"LEADROUTER_PLAN":               "plan.yaml",
 	})
 
 	cfg, err := LoadConfig()
@@ -36,37 +41,54 @@ func TestLoadConfigValid(t *testing.T) {
 	if cfg.SpreadsheetID != "1AbC-d_9" {
 		t.Errorf("SpreadsheetID = %q, want the id from the URL", cfg.SpreadsheetID)
 	}
-	if cfg.Location.String() != "Europe/Berlin" {
-		t.Errorf("Location = %v, want Europe/Berlin", cfg.Location)
+	if cfg.PlanPath != "plan.yaml" {
+		t.Errorf("PlanPath = %q, want plan.yaml", cfg.PlanPath)
 	}
 }
 
-func TestLoadConfigDefaultsToUTC(t *testing.T) {
+func TestLoadConfigRequiresPlan(t *testing.T) {
 	setEnv(t, map[string]string{
 		"LEADROUTER_TABLE":              "leadrouter",
 		"LEADROUTER_SPREADSHEET_ID":     "1AbC",
 		"LEADROUTER_GOOGLE_CREDENTIALS": "secretsmanager:google",
+		"LEADROUTER_PLAN":               "  ",
 	})
 
-	cfg, err := LoadConfig()
-	if err != nil {
-		t.Fatalf("LoadConfig: %v", err)
-	}
+	_, err := LoadConfig()
 
-	if cfg.Location.String() != "UTC" {
-		t.Errorf("Location = %v, want UTC", cfg.Location)
+	if err == nil || !strings.Contains(err.Error(), "LEADROUTER_PLAN is missing") {
+		t.Errorf("error = %v, want one saying LEADROUTER_PLAN is missing", err)
+	}
+}
+
+func TestBuildRejectsInvalidPlan(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "plan.yaml")
+	if err := os.WriteFile(path, []byte("time_zone: Mars/Olympus\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	setEnv(t, map[string]string{
+		"LEADROUTER_TABLE":           "leadrouter",
+		"LEADROUTER_SPREADSHEET_ID":  "1AbC",
+		"LEADROUTER_SHEETS_ENDPOINT": "http://127.0.0.1:9/",
+		"LEADROUTER_PLAN":            path,
+	})
+
+	_, err := build(context.Background(), zerolog.Nop())
+
+	if err == nil || !strings.Contains(err.Error(), "Mars/Olympus") {
+		t.Errorf("build() = %v, want an error naming the invalid time zone", err)
 	}
 }
 
 func TestLoadConfigNamesEveryProblem(t *testing.T) {
-	setEnv(t, map[string]string{"LEADROUTER_TIME_ZONE": "Mars/Olympus"})
+	setEnv(t, map[string]string{})
 
 	_, err := LoadConfig()
 	if err == nil {
 		t.Fatal("LoadConfig returned no error")
 	}
 
-	for _, name := range []string{"LEADROUTER_TABLE", "LEADROUTER_SPREADSHEET_ID", "LEADROUTER_GOOGLE_CREDENTIALS", "LEADROUTER_TIME_ZONE"} {
+	for _, name := range []string{"LEADROUTER_TABLE", "LEADROUTER_SPREADSHEET_ID", "LEADROUTER_GOOGLE_CREDENTIALS", "LEADROUTER_PLAN"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error = %v, want it to name %s", err, name)
 		}
@@ -92,6 +114,7 @@ func TestLoadConfigInvalidValues(t *testing.T) {
 				"LEADROUTER_TABLE":              "leadrouter",
 				"LEADROUTER_SPREADSHEET_ID":     "1AbC",
 				"LEADROUTER_GOOGLE_CREDENTIALS": "secretsmanager:google",
+				"LEADROUTER_PLAN":               "plan.yaml",
 			}
 			values[tt.variable] = tt.value
 			setEnv(t, values)
@@ -110,6 +133,7 @@ func TestLoadConfigLocalEndpointNeedsNoCredentials(t *testing.T) {
 		"LEADROUTER_TABLE":           "leadrouter",
 		"LEADROUTER_SPREADSHEET_ID":  "1AbC",
 		"LEADROUTER_SHEETS_ENDPOINT": "http://127.0.0.1:9000/",
+		"LEADROUTER_PLAN":            "plan.yaml",
 	})
 
 	cfg, err := LoadConfig()
@@ -128,6 +152,7 @@ func TestLoadConfigLoopbackDynamoDB(t *testing.T) {
 		"LEADROUTER_SPREADSHEET_ID":     "1AbC",
 		"LEADROUTER_GOOGLE_CREDENTIALS": "secretsmanager:google",
 		"LEADROUTER_DYNAMODB_ENDPOINT":  "http://[::1]:8000",
+		"LEADROUTER_PLAN":               "plan.yaml",
 	})
 
 	cfg, err := LoadConfig()

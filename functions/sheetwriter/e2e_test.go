@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -47,6 +49,15 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	defer cancel()
 
 	bootstrap := testenv.BuildLambda(t, "./functions/sheetwriter")
+	// The deployment package holds bootstrap and plan.yaml side by side, as
+	// sam build makes it. The example plan's time_zone is Europe/Berlin.
+	plan, err := os.ReadFile(filepath.Join("..", "..", "examples", "plans", "two-reps.yaml"))
+	if err != nil {
+		t.Fatalf("read the example plan: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(bootstrap), "plan.yaml"), plan, 0o644); err != nil {
+		t.Fatalf("package the plan: %v", err)
+	}
 	endpoint := testenv.Dynalite(t)
 
 	client := testenv.DynamoClient(t, endpoint)
@@ -72,7 +83,7 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 		"LEADROUTER_TABLE":              table,
 		"LEADROUTER_SPREADSHEET_ID":     fakesheets.SpreadsheetID,
 		"LEADROUTER_GOOGLE_CREDENTIALS": "arn:aws:secretsmanager:us-east-1:123456789012:secret:leadrouter-google-AbCdEf",
-		"LEADROUTER_TIME_ZONE":          "Europe/Berlin",
+		"LEADROUTER_PLAN":               "plan.yaml",
 		"LEADROUTER_SHEETS_ENDPOINT":    fake.URL(),
 		"LEADROUTER_DYNAMODB_ENDPOINT":  endpoint,
 	})
@@ -87,11 +98,13 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	if len(failures) != 0 {
 		t.Errorf("first batch: batch item failures %v, want none", failures)
 	}
-	// EnsureTabs reads the spreadsheet and adds the tab with its headers in
-	// one batchUpdate. The writer reads the Lead ID column, and the first
-	// append sets the date format of the Received column before it appends.
+	// The writer reads the Lead ID column, which finds no tab, so it may
+	// create one. EnsureTabs reads the spreadsheet and adds the tab with its
+	// headers in one batchUpdate. The writer reads the Lead ID column, and
+	// the first append sets the date format of the Received column before it
+	// appends.
 	wantFirst := []fakesheets.Method{
-		fakesheets.MethodGet, fakesheets.MethodBatchUpdate, fakesheets.MethodValuesGet,
+		fakesheets.MethodValuesGet, fakesheets.MethodGet, fakesheets.MethodBatchUpdate, fakesheets.MethodValuesGet,
 		fakesheets.MethodBatchUpdate, fakesheets.MethodAppend,
 	}
 	if got := methods(requests); !slices.Equal(got, wantFirst) {
@@ -102,6 +115,10 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	}
 	assertRows(t, fake, map[string]int{queuedLeadA: 1, queuedLeadB: 1})
 	assertWritten(ctx, t, st, queuedLeadA, queuedLeadB)
+	// Received 08:59 UTC, shown in the plan's Europe/Berlin (UTC+1 in March).
+	if got := cellOf(t, fake, queuedLeadA, sheet.HeaderReceived); got != "2026-03-02 09:59:00" {
+		t.Errorf("Received of %s = %q, want 2026-03-02 09:59:00 in the plan's time zone", queuedLeadA, got)
+	}
 
 	// A redelivery of the batch finds both leads marked written, so it
 	// sends no Sheets request at all.
@@ -323,6 +340,28 @@ func assertRows(t *testing.T, fake *fakesheets.Server, want map[string]int) {
 			t.Errorf("Leads tab has %d rows of unexpected lead %q", n, id)
 		}
 	}
+}
+
+// cellOf returns the text under header in the Leads row of lead id.
+func cellOf(t *testing.T, fake *fakesheets.Server, id, header string) string {
+	t.Helper()
+
+	rows := fake.Text(sheet.TabLeads)
+	idColumn := leadIDColumn(t, rows)
+	column := slices.IndexFunc(rows[0], func(cell string) bool { return sheet.HeaderMatches(cell, header) })
+	if column < 0 {
+		t.Fatalf("Leads tab has no %q header: %q", header, rows[0])
+	}
+	for _, row := range rows[1:] {
+		if idColumn < len(row) && row[idColumn] == id {
+			if column < len(row) {
+				return row[column]
+			}
+			return ""
+		}
+	}
+	t.Fatalf("Leads tab has no row of %s", id)
+	return ""
 }
 
 // assertWritten checks that the store has marked each lead written.

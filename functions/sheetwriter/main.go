@@ -6,7 +6,8 @@
 // every append the writer reads the sheet's Lead ID column.
 //
 // The function must run with a reserved concurrency of one, and its SQS
-// event source must report batch item failures. config.go lists the
+// event source must report batch item failures. It reads the team's time
+// zone from the plan.yaml in its deployment package. config.go lists the
 // environment variables.
 package main
 
@@ -24,6 +25,7 @@ import (
 	"github.com/leadrouter/leadrouter/shared/dynamo"
 	"github.com/leadrouter/leadrouter/shared/gsheets"
 	"github.com/leadrouter/leadrouter/shared/logging"
+	"github.com/leadrouter/leadrouter/shared/plan"
 	"github.com/leadrouter/leadrouter/shared/sheet"
 )
 
@@ -47,6 +49,14 @@ func build(ctx context.Context, logger zerolog.Logger) (*Handler, error) {
 		return nil, err
 	}
 
+	// The plan's time zone is the one the local server writes Received
+	// in, so both show a lead at the same time.
+	p, err := plan.Load(cfg.PlanPath)
+	if err != nil {
+		return nil, fmt.Errorf("sheetwriter: %w", err)
+	}
+	location := p.Location()
+
 	awsConfig, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sheetwriter: load the AWS configuration: %w", err)
@@ -68,8 +78,8 @@ func build(ctx context.Context, logger zerolog.Logger) (*Handler, error) {
 	}
 
 	retries := newRetryLogger(logger)
-	writer := sheet.NewWriter(st, book, sheet.Options{Location: cfg.Location, OnRetry: retries.Log})
+	writer := sheet.NewWriter(st, book, sheet.Options{Location: location, OnRetry: retries.Log})
 
-	logger.Info().Str("table", cfg.Table).Str("spreadsheet_id", cfg.SpreadsheetID).Str("time_zone", cfg.Location.String()).Msg("sheetwriter ready")
+	logger.Info().Str("table", cfg.Table).Str("spreadsheet_id", cfg.SpreadsheetID).Str("plan", cfg.PlanPath).Str("time_zone", location.String()).Msg("sheetwriter ready")
 	return NewHandler(st, writer, logger, retries)
 }

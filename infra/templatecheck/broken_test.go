@@ -31,6 +31,7 @@ Resources:
       Environment:
         Variables:
           LEADROUTER_TIME_ZONE: !Ref TeamTimeZone
+          LEADROUTER_PLAN: plan.yaml
       Events:
         Drain:
           Type: ScheduleV2
@@ -56,11 +57,12 @@ Resources:
 
 // validReads is what the worker's package reads in every case.
 var validReads = map[string]map[string]bool{
-	"WorkerFunction": {"LEADROUTER_TABLE": true, "LEADROUTER_TIME_ZONE": true, "LEADROUTER_DYNAMODB_ENDPOINT": true},
+	"WorkerFunction": {"LEADROUTER_TABLE": true, "LEADROUTER_TIME_ZONE": true, "LEADROUTER_PLAN": true, "LEADROUTER_DYNAMODB_ENDPOINT": true},
 }
 
 const validMakefile = "build-WorkerFunction: ## sam build\n" +
-	"\tCGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags '-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/worker\n"
+	"\tCGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags '-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/worker\n" +
+	"\tcp $(PLAN) $(ARTIFACTS_DIR)/plan.yaml\n"
 
 // runChecks runs every check on a template and returns all problems.
 func runChecks(t *testing.T, text, makefile string, reads map[string]map[string]bool) []string {
@@ -75,8 +77,10 @@ func runChecks(t *testing.T, text, makefile string, reads map[string]map[string]
 	problems = append(problems, checkSchedules(tmpl)...)
 	problems = append(problems, checkPolicies(tmpl)...)
 	problems = append(problems, checkEnvironment(tmpl, reads)...)
-	_, buildProblems := functionBuilds(tmpl, ".", parseMakefile(makefile))
+	targets := parseMakefile(makefile)
+	_, buildProblems := functionBuilds(tmpl, ".", targets)
 	problems = append(problems, buildProblems...)
+	problems = append(problems, checkPlanPackaged(tmpl, reads, targets)...)
 	return problems
 }
 
@@ -183,6 +187,16 @@ func TestChecksRejectBrokenTemplates(t *testing.T) {
 			name:     "Makefile recipe for x86",
 			makefile: strings.Replace(validMakefile, "GOARCH=arm64", "GOARCH=amd64", 1),
 			want:     `lacks "GOARCH=arm64"`,
+		},
+		{
+			name:     "plan not copied by the build",
+			makefile: strings.Replace(validMakefile, "\tcp $(PLAN) $(ARTIFACTS_DIR)/plan.yaml\n", "", 1),
+			want:     "the recipe of build-WorkerFunction does not copy the plan",
+		},
+		{
+			name: "plan under another name",
+			old:  "LEADROUTER_PLAN: plan.yaml", new: "LEADROUTER_PLAN: plans/team.yaml",
+			want: "sets LEADROUTER_PLAN to plans/team.yaml; set plan.yaml",
 		},
 		{
 			name: "no build method",

@@ -345,6 +345,37 @@ func readVariables(dir string) (map[string]bool, error) {
 	return names, nil
 }
 
+// planFile is the name of the territory plan in a deployment package.
+const planFile = "plan.yaml"
+
+// checkPlanPackaged checks each function whose package reads
+// LEADROUTER_PLAN: the template must set it to plan.yaml, and the recipe
+// of its build-<LogicalId> target must copy the plan to
+// $(ARTIFACTS_DIR)/plan.yaml, or the function fails at start. reads gives
+// each function's variables by logical id, targets the Makefile's build
+// targets.
+func checkPlanPackaged(tmpl *samTemplate, reads map[string]map[string]bool, targets map[string]buildTarget) []string {
+	var problems []string
+	for _, id := range functionIDs(tmpl) {
+		if !reads[id]["LEADROUTER_PLAN"] {
+			continue
+		}
+
+		if value := functionEnvironment(tmpl, id)["LEADROUTER_PLAN"]; value != nil && value != planFile {
+			problems = append(problems, fmt.Sprintf("%s sets LEADROUTER_PLAN to %v; set %s, the name the build copies the plan to", id, value, planFile))
+		}
+		target, ok := targets["build-"+id]
+		if !ok {
+			continue // functionBuilds reports the missing target.
+		}
+		if !strings.Contains(target.Recipe, "$(ARTIFACTS_DIR)/"+planFile) {
+			problems = append(problems, fmt.Sprintf("%s reads LEADROUTER_PLAN, but the recipe of build-%s does not copy the plan; add `cp $(PLAN) $(ARTIFACTS_DIR)/%s`", id, id, planFile))
+		}
+	}
+	sort.Strings(problems)
+	return problems
+}
+
 // buildTarget is what the Makefile does for one function under
 // `sam build` (BuildMethod: makefile).
 type buildTarget struct {

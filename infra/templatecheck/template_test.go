@@ -55,6 +55,25 @@ func TestTemplateEnvironment(t *testing.T) {
 	}
 	packages, _ := functionBuilds(tmpl, root, makefile)
 
+	reads := functionReads(t, root, packages)
+	for _, problem := range checkEnvironment(tmpl, reads) {
+		t.Error(problem)
+	}
+	for _, problem := range checkPlanPackaged(tmpl, reads, makefile) {
+		t.Error(problem)
+	}
+	for _, id := range []string{"IntakeFunction", "SheetWriterFunction"} {
+		if !reads[id]["LEADROUTER_PLAN"] {
+			t.Errorf("%s does not read LEADROUTER_PLAN; both functions take the plan from their package", id)
+		}
+	}
+}
+
+// functionReads returns the variables each function's package reads, by
+// logical id, from packages as functionBuilds returns them.
+func functionReads(t *testing.T, root string, packages map[string]string) map[string]map[string]bool {
+	t.Helper()
+
 	reads := map[string]map[string]bool{}
 	for id, pkg := range packages {
 		vars, err := readVariables(filepath.Join(root, filepath.FromSlash(pkg)))
@@ -66,9 +85,7 @@ func TestTemplateEnvironment(t *testing.T) {
 		}
 		reads[id] = vars
 	}
-	for _, problem := range checkEnvironment(tmpl, reads) {
-		t.Error(problem)
-	}
+	return reads
 }
 
 func TestTemplateFunctionsBuild(t *testing.T) {
@@ -193,7 +210,9 @@ func TestReadmeMakeTargets(t *testing.T) {
 	if len(targets) == 0 {
 		t.Fatalf("the make block of infra/README.md has no build- target:\n%s", block)
 	}
-	_, problems := functionBuilds(loadTemplate(t), root, targets)
+	tmpl := loadTemplate(t)
+	packages, problems := functionBuilds(tmpl, root, targets)
+	problems = append(problems, checkPlanPackaged(tmpl, functionReads(t, root, packages), targets)...)
 	for _, problem := range problems {
 		t.Error(problem)
 	}
