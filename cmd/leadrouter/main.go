@@ -1,6 +1,7 @@
 // Command leadrouter runs leadrouter on one machine and operates a
 // deployment: it checks territory plans, routes single leads, serves the
-// intake functions locally, replays CSV exports and prepares the sheet.
+// intake functions locally, replays CSV exports, prepares the sheet and
+// imports or shows the team state in the store.
 package main
 
 import (
@@ -26,6 +27,7 @@ var commands = map[string]command{
 	"serve":  {"serve the intake functions and a lead form on a local port", runServe},
 	"replay": {"post every row of a CSV export of leads to a running intake", runReplay},
 	"sheet":  {"prepare the team's Google Sheet or local workbook (sheet init)", runSheet},
+	"state":  {"import a team-state file into the store, or show its counters", runState},
 }
 
 func main() {

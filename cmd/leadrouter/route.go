@@ -10,7 +10,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/leadrouter/leadrouter/shared/lead"
@@ -171,121 +170,6 @@ func loadLead(path string) (*lead.Lead, error) {
 		Employees: in.Employees, Potential: in.Potential,
 		Referrer: in.Referrer, Message: in.Message, Attributes: in.Attributes,
 	}, nil
-}
-
-// stateInput is the JSON form of the team state that route reads.
-type stateInput struct {
-	Active    map[string]int               `json:"active"`
-	Owners    map[string]string            `json:"owners"`
-	Customers map[string]string            `json:"customers"`
-	Absences  map[string][]json.RawMessage `json:"absences"`
-}
-
-// absenceInput is one time-off entry written as an object.
-type absenceInput struct {
-	From  time.Time `json:"from"`
-	Until time.Time `json:"until"`
-}
-
-// loadState reads a state file and checks it against the plan's reps.
-func loadState(path string, p *plan.Plan) (*routing.State, error) {
-	var in stateInput
-	if err := decodeStrict(path, &in); err != nil {
-		return nil, fmt.Errorf("state %s: %w", path, err)
-	}
-
-	s := &routing.State{
-		Active:    map[string]int{},
-		Owners:    map[string]string{},
-		Customers: map[string]string{},
-		Absences:  map[string][]routing.Absence{},
-	}
-	for rep, n := range in.Active {
-		if _, ok := p.Rep(rep); !ok {
-			return nil, fmt.Errorf("state %s: active: unknown rep %q; use one of %s", path, rep, quoteList(p.RepIDs()))
-		}
-		if n < 0 {
-			return nil, fmt.Errorf("state %s: active: %q has %d active opportunities; write 0 or more", path, rep, n)
-		}
-		s.Active[rep] = n
-	}
-
-	if err := readAccounts(in.Owners, s.Owners); err != nil {
-		return nil, fmt.Errorf("state %s: owners: %w", path, err)
-	}
-	if err := readAccounts(in.Customers, s.Customers); err != nil {
-		return nil, fmt.Errorf("state %s: customers: %w", path, err)
-	}
-
-	for rep, entries := range in.Absences {
-		r, ok := p.Rep(rep)
-		if !ok {
-			return nil, fmt.Errorf("state %s: absences: unknown rep %q; use one of %s", path, rep, quoteList(p.RepIDs()))
-		}
-		for i, raw := range entries {
-			a, err := readAbsence(raw, r.Location())
-			if err != nil {
-				return nil, fmt.Errorf("state %s: absences: %q[%d]: %w", path, rep, i, err)
-			}
-			s.Absences[rep] = append(s.Absences[rep], a)
-		}
-	}
-	return s, nil
-}
-
-// readAccounts copies account owners, turning each key into an account
-// key: "domain:acme.com" and "company:Acme Inc" are normalised, a bare
-// domain ("acme.com") becomes a domain key and anything else a company
-// key.
-func readAccounts(in, out map[string]string) error {
-	for k, rep := range in {
-		key := accountKey(k)
-		if key == "" {
-			return fmt.Errorf("key %q names no domain or company; write \"acme.com\", \"domain:acme.com\" or \"company:Acme Inc\"", k)
-		}
-		if strings.TrimSpace(rep) == "" {
-			return fmt.Errorf("%q has no rep; write the owner's rep id", k)
-		}
-		out[key] = rep
-	}
-	return nil
-}
-
-func accountKey(k string) string {
-	if rest, ok := strings.CutPrefix(k, "domain:"); ok {
-		return lead.DomainKey(rest)
-	}
-	if rest, ok := strings.CutPrefix(k, "company:"); ok {
-		return lead.CompanyKey(rest)
-	}
-	if d := plan.ReferrerDomain(k); d != "" {
-		return lead.DomainKey(d)
-	}
-	return lead.CompanyKey(k)
-}
-
-// readAbsence reads one time-off entry: text as reps type it in the sheet
-// ("2026-12-24 to 2026-12-28"), read in the rep's time zone, or an object
-// with RFC 3339 "from" and "until".
-func readAbsence(raw json.RawMessage, loc *time.Location) (routing.Absence, error) {
-	var text string
-	if err := json.Unmarshal(raw, &text); err == nil {
-		return routing.ParseAbsence(text, loc)
-	}
-
-	var in absenceInput
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return routing.Absence{}, fmt.Errorf("expected text such as \"2026-12-24 to 2026-12-28\" or {\"from\": RFC 3339, \"until\": RFC 3339}: %w", err)
-	}
-	if in.Until.IsZero() {
-		return routing.Absence{}, errors.New("missing until; write the end of the time off in RFC 3339")
-	}
-	if !in.Until.After(in.From) {
-		return routing.Absence{}, fmt.Errorf("until %s is not after from %s", in.Until.Format(time.RFC3339), in.From.Format(time.RFC3339))
-	}
-	return routing.Absence{From: in.From, Until: in.Until}, nil
 }
 
 // decodeStrict reads one JSON value from a file, rejecting unknown keys

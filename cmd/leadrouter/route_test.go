@@ -109,6 +109,7 @@ func TestRoute(t *testing.T) {
 		{"owned domain from the email", `{"source": "inbound", "email": "bob@acme.com"}`, "2026-12-08T10:00:00Z", "ben", "", "", "ownership", false, false, 0},
 		{"free-mail lead owned by company name", `{"source": "outbound", "email": "x@gmail.com", "company": "GLOBEX, Inc."}`, "2026-12-08T10:00:00Z", "ana", "", "", "ownership", false, false, 0},
 		{"referral", `{"source": "referral", "referrer": "Initech"}`, "2026-12-08T10:00:00Z", "ben", "", "", "referral", false, false, 0},
+		{"a customer is also an owner", `{"source": "inbound", "company": "Initech LLC"}`, "2026-12-08T10:00:00Z", "ben", "", "", "ownership", false, false, 0},
 		{"ben off over Christmas is covered by ana", `{"source": "outbound"}`, "2026-12-28T10:00:00Z", "ben", "ana", "outbound", "primary", false, false, 20},
 		{"ben off for a day in January", `{"source": "outbound"}`, "2027-01-04T12:00:00Z", "ben", "ana", "outbound", "primary", false, false, 20},
 		{"collaborative split", `{"source": "trade show", "industry": "fintech", "potential": 30000}`, "2026-12-08T10:00:00Z", "ben", "", "fintech", "collaborative", true, false, 20},
@@ -204,6 +205,8 @@ func TestRouteRejectsBadInput(t *testing.T) {
 		{"state with a bad absence", []string{"--plan", twoRepsPlan, "--state", writeFile(t, "s.json", `{"absences": {"ana": ["next week"]}}`), goodLead}, 1, `absences: "ana"[0]`},
 		{"state with a reversed absence", []string{"--plan", twoRepsPlan, "--state", writeFile(t, "s.json", `{"absences": {"ana": [{"from": "2026-12-05T00:00:00Z", "until": "2026-12-04T00:00:00Z"}]}}`), goodLead}, 1, "is not after from"},
 		{"state with a bad owner key", []string{"--plan", twoRepsPlan, "--state", writeFile(t, "s.json", `{"owners": {"---": "ana"}}`), goodLead}, 1, `key "---" names no domain or company`},
+		{"state with an owner not in the plan", []string{"--plan", twoRepsPlan, "--state", writeFile(t, "s.json", `{"owners": {"acme.com": "zed"}}`), goodLead}, 1, `owners: "acme.com": unknown rep "zed"`},
+		{"state lists every problem", []string{"--plan", twoRepsPlan, "--state", writeFile(t, "s.json", `{"active": {"zed": 1, "ana": -1}}`), goodLead}, 1, `active: unknown rep "zed"`},
 		{"state with an unknown key", []string{"--plan", twoRepsPlan, "--state", writeFile(t, "s.json", `{"owner": {}}`), goodLead}, 1, `unknown field "owner"`},
 	}
 	for _, tt := range tests {
