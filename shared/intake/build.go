@@ -68,8 +68,8 @@ func (s *submission) problem(canonical, problem, accepted string) {
 }
 
 // buildLead maps submitted fields onto a lead. Two fields that map to one
-// lead field (aliases, or one name sent twice) must carry the same value
-// or one of them nothing; different values are a problem naming both.
+// lead field (aliases, or one name sent twice) may both be set only to the
+// same value. Different values are a problem that names both fields.
 func buildLead(fields []submitted) submission {
 	s := submission{names: make(map[string]string)}
 	values := make(map[string]string)
@@ -394,7 +394,9 @@ const acceptedNoFormat = "text without bidirectional controls (U+202A to U+202E,
 // formatChar returns the first Unicode format character (category Cf) in
 // s other than the zero-width non-joiner and joiner. Bidirectional controls
 // reorder the text around them when the sheet shows it, so "moc.elpmaxe"
-// can read as "example.com"; zero-width and tag characters hide text.
+// can read as "example.com". Zero-width and tag characters hide text.
+// NOTE: tag characters also spell subdivision flags such as England's, so
+// those emoji are rejected too.
 func formatChar(s string) (rune, bool) {
 	for _, r := range s {
 		if r == '\u200c' || r == '\u200d' {

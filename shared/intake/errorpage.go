@@ -51,8 +51,8 @@ func (h *Handler) reject(req request, style replyStyle, body errorBody, status i
 
 	var html bytes.Buffer
 	if err := errorTemplate.Execute(&html, page); err != nil {
-		// The template and its data are fixed, so this does not happen;
-		// the JSON body still tells the client what was wrong.
+		// The template and its data are fixed, so this does not happen.
+		// The JSON body still lists the problems.
 		return clientError(status, body)
 	}
 	res := response(status, html.String())

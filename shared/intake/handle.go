@@ -85,8 +85,8 @@ func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTP
 	h.fillDomain(&l)
 
 	// A bot filled in the hidden field: respond as for a lead, keep nothing.
-	// The decision comes from the engine on an empty state, so a revealed
-	// owner, zone and rule look like a real lead's; the store is not read.
+	// The engine routes the lead on an empty state, so a revealed owner,
+	// zone and rule look like a real lead's. The store is not read.
 	if sub.honeypot {
 		logFrom(ctx).Info().Str("api_request_id", req.id()).Msg("intake: honeypot filled in; submission dropped")
 		decision := h.deps.Router.Route(&l, emptyState(), now)

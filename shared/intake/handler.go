@@ -1,13 +1,14 @@
 // Package intake turns a lead submission into a routed, stored lead. It
-// reads API Gateway HTTP API (payload format 2.0) events for POST /leads,
-// as AWS Lambda delivers them and as the local server builds them, so the
-// same code serves both.
+// reads API Gateway HTTP API (payload format 2.0) events for POST /leads
+// and GET /thanks, as AWS Lambda delivers them and as the local server
+// builds them, so the same code serves both.
 //
-// A submission is parsed (JSON, urlencoded or multipart form, any charset),
-// its fields are mapped through a table of common aliases, and every
-// problem is reported at once in a 400 response. A valid lead is checked for
-// a repeat (Idempotency-Key header, source submission id, or the same
-// content within store.IdempotencyTTL), routed, and committed to the store
+// A submission is parsed (UTF-8 JSON, or a urlencoded or multipart form in
+// any WHATWG charset), its fields are mapped through a table of common
+// aliases, and every problem is reported at once in a 400 response. A valid
+// lead is checked for a repeat (Idempotency-Key header, source submission
+// id, or the same content within store.IdempotencyTTL), routed, and
+// committed to the store
 // with its decision and capacity reservation before the response. The sheet
 // row is written later from the store's outbox, never here.
 package intake

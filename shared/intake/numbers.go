@@ -109,8 +109,8 @@ var currencyWords = map[string]bool{
 
 // parseAmount parses the lower bound of text, which is one bound or a range
 // of two ("51-200", "10k to 50k"). A currency symbol, code or comparison
-// sign before a number is skipped; after it come an optional multiplier,
-// an optional "+" and an optional unit that isUnit accepts.
+// sign before a number is skipped. After the number may come a multiplier,
+// a "+" and a unit that isUnit accepts, in that order.
 //
 // When only the upper bound of a range has a multiplier ("1-2 million"),
 // the lower bound takes it too, unless that would put it above the upper
