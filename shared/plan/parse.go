@@ -1,17 +1,22 @@
 package plan
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"net/mail"
 	"net/url"
 	"os"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
 	"golang.org/x/net/publicsuffix"
+	"golang.org/x/text/currency"
 
 	"github.com/leadrouter/leadrouter/shared/lead"
 )
@@ -67,21 +72,47 @@ func Parse(data []byte, filename string) (*Plan, error) {
 }
 
 func (c *checker) parseDocument(data []byte) *Plan {
+	decoder := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		c.problems = append(c.problems, syntaxProblem(err))
-		return nil
-	}
-	if len(doc.Content) == 0 {
+	err := decoder.Decode(&doc)
+	if errors.Is(err, io.EOF) || err == nil && len(doc.Content) == 0 {
 		c.report(nil, "", "the plan file is empty", "start from one of the example plans and edit it")
 		return nil
 	}
+	if err != nil {
+		c.problems = append(c.problems, syntaxProblem(err))
+		return nil
+	}
+	c.checkOneDocument(decoder)
 
 	root, ok := c.mappingOf(doc.Content[0], "", planKeys, "a mapping with reps, rules and fallback")
 	if !ok {
 		return nil
 	}
 	return c.parsePlan(root)
+}
+
+// checkOneDocument reports every YAML document after the first that
+// contains a value. A plan is one document, and the parser would otherwise ignore
+// whatever follows a "---" line. An empty document, such as a trailing
+// "---", loses nothing and is accepted.
+func (c *checker) checkOneDocument(decoder *yaml.Decoder) {
+	for {
+		var doc yaml.Node
+		err := decoder.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			c.problems = append(c.problems, syntaxProblem(err))
+			return
+		}
+		if len(doc.Content) == 0 || isNull(doc.Content[0]) {
+			continue
+		}
+		c.report(&doc, "", "second YAML document: leadrouter reads only the first, so everything from this \"---\" line on would be ignored",
+			"delete the \"---\" line so that the plan is one document, or move the second document to its own file")
+	}
 }
 
 // parsePlan reads the top-level keys. Reps come first because rules,
@@ -153,12 +184,35 @@ func (c *checker) currency(root mapping) string {
 		return defaultCurrency
 	}
 	code := strings.ToUpper(v)
+	fix := "write a three-letter ISO 4217 code of a currency in use, such as USD, EUR or GBP"
 	if !currencyPattern.MatchString(code) {
-		c.report(n, "currency", fmt.Sprintf("invalid currency %q", v), "write a three-letter ISO 4217 code such as USD, EUR or GBP")
+		c.report(n, "currency", fmt.Sprintf("invalid currency %q", v), fix)
+		return defaultCurrency
+	}
+
+	unit, err := currency.ParseISO(code)
+	if err != nil {
+		c.report(n, "currency", fmt.Sprintf("currency %q is not an ISO 4217 code", v), fix)
+		return defaultCurrency
+	}
+	if !currentCurrencies()[unit] {
+		c.report(n, "currency", fmt.Sprintf("currency %q is not legal tender in any country today (a withdrawn currency, a metal or a code such as XXX)", v), fix)
 		return defaultCurrency
 	}
 	return code
 }
+
+// currentCurrencies returns the currencies that are legal tender in some
+// region with no end date, from the CLDR data compiled into
+// golang.org/x/text/currency. It reads no clock, so parsing a plan gives
+// the same result on every day until that module is updated.
+var currentCurrencies = sync.OnceValue(func() map[currency.Unit]bool {
+	units := map[currency.Unit]bool{}
+	for it := currency.Query(); it.Next(); {
+		units[it.Unit()] = true
+	}
+	return units
+})
 
 var weekdayNames = map[string]time.Weekday{
 	"sun": time.Sunday, "sunday": time.Sunday,

@@ -542,6 +542,66 @@ func TestParseInvalid(t *testing.T) {
 			message: "invalid domain",
 		},
 		{
+			name: "comma in a condition value",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: x\n    when:\n      source: referral, partner\n    to: ana\n"
+			},
+			line:    16,
+			path:    "rules[0].when.source",
+			message: `value "referral, partner" contains a comma, so YAML reads it as one value, not a list; write a list: [referral, partner]`,
+		},
+		{
+			name: "comma in a zone condition",
+			edit: func(s string) string {
+				return s + "collaborative:\n  - id: fin\n    when: {industry: fintech, banking}\n    members: [ana, ben]\n"
+			},
+			line:    15,
+			path:    "collaborative[0].when.banking",
+			message: `unknown key "banking"`,
+		},
+		{
+			name: "comma in a list item",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: x\n    when:\n      industry:\n        - fintech\n        - health, wellness\n    to: ana\n"
+			},
+			line:    18,
+			path:    "rules[0].when.industry",
+			message: "write each value as its own list item: [health, wellness]",
+		},
+		{
+			name:    "currency not in ISO 4217",
+			edit:    func(s string) string { return s + "currency: XYZ\n" },
+			line:    13,
+			path:    "currency",
+			message: `currency "XYZ" is not an ISO 4217 code`,
+		},
+		{
+			name:    "withdrawn currency",
+			edit:    func(s string) string { return s + "currency: DEM\n" },
+			line:    13,
+			path:    "currency",
+			message: `currency "DEM" is not legal tender`,
+		},
+		{
+			name:    "currency code for no currency",
+			edit:    func(s string) string { return s + "currency: XXX\n" },
+			line:    13,
+			path:    "currency",
+			message: `currency "XXX" is not legal tender`,
+		},
+		{
+			name:    "second document",
+			edit:    func(s string) string { return s + "---\nrules:\n  - id: x\n    to: ben\n" },
+			line:    13,
+			message: "second YAML document",
+		},
+		{
+			name:    "second document not valid YAML",
+			edit:    func(s string) string { return s + "---\nrules: [\n" },
+			line:    14,
+			message: "not valid YAML",
+		},
+		{
 			name:    "public suffix as free-mail domain",
 			edit:    func(s string) string { return s + "free_mail_domains: [mail.example.net, co.uk]\n" },
 			line:    13,
@@ -611,6 +671,12 @@ func TestParseAcceptsValidVariants(t *testing.T) {
 		{"same field disjoint rules", "rules:\n  - id: small\n    when: {employees: {below: 50}}\n    to: ana\n  - id: big\n    when: {employees: {min: 50}}\n    to: ben\n"},
 		{"disjoint zones", "collaborative:\n  - id: a\n    when: {industry: fintech}\n    members: [ana, ben]\n  - id: b\n    when: {industry: health}\n    members: [ana, ben]\n"},
 		{"absolute thank-you URL", "site:\n  thank_you_url: https://www.example.com/thanks\n"},
+		{"quoted value with a comma", "rules:\n  - id: x\n    when: {industry: [\"Health, Wellness\", fintech]}\n    to: ana\n"},
+		{"quoted scalar with a comma", "rules:\n  - id: x\n    when: {industry: 'Health, Wellness'}\n    to: ana\n"},
+		{"lower-case currency", "currency: eur\n"},
+		{"currency of several countries", "currency: XAF\n"},
+		{"trailing empty document", "---\n"},
+		{"document end marker", "...\n"},
 	}
 	base := strings.Replace(validPlan, "capacity: 15", "capacity: 15\n    backup: ben\n    overflow: ben", 1)
 	base = strings.Replace(base, "capacity: 20", "capacity: 20\n    backup: ana\n    overflow: ana", 1)
@@ -620,6 +686,16 @@ func TestParseAcceptsValidVariants(t *testing.T) {
 				t.Errorf("Parse: %v", err)
 			}
 		})
+	}
+}
+
+func TestParseNamesFileAndLineOfSecondDocument(t *testing.T) {
+	_, err := Parse([]byte(validPlan+"---\nfallback: ben\n"), "team.yaml")
+	if err == nil {
+		t.Fatal("Parse accepted a plan with a second document")
+	}
+	if want := `team.yaml:13:1: second YAML document`; !strings.Contains(err.Error(), want) {
+		t.Errorf("error lacks %q:\n%v", want, err)
 	}
 }
 

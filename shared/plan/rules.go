@@ -125,12 +125,18 @@ func (c *checker) textValues(n *yaml.Node, path string, field Field) []string {
 	}
 
 	values := c.listOf(n, path)
+	nodes := itemNodes(n)
 	seen := map[string]bool{}
 	out := values[:0]
 	for i, v := range values {
+		node := nodes[min(i, len(nodes)-1)]
 		f := Fold(v)
 		if f == "" {
-			c.report(itemNodes(n)[min(i, len(itemNodes(n))-1)], path, fmt.Sprintf("value %q is only separators", v), "write a word such as inbound")
+			c.report(node, path, fmt.Sprintf("value %q is only separators", v), "write a word such as inbound")
+			continue
+		}
+		if strings.Contains(v, ",") && !isQuoted(node) {
+			c.reportComma(node, n, path, v)
 			continue
 		}
 		if seen[f] {
@@ -140,6 +146,34 @@ func (c *checker) textValues(n *yaml.Node, path string, field Field) []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// reportComma reports a text value with a comma that is not quoted. Plan
+// authors write "source: referral, partner" meaning two values, but YAML
+// reads one value "referral, partner", which no lead would match. A quoted
+// value ("Health, Wellness") shows that the comma is meant and is
+// accepted, in a list item or alone.
+func (c *checker) reportComma(node, condition *yaml.Node, path, value string) {
+	var parts []string
+	for _, part := range strings.Split(value, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			parts = append(parts, part)
+		}
+	}
+	list := "[" + strings.Join(parts, ", ") + "]"
+
+	fix := "write a list: " + list
+	if condition.Kind == yaml.SequenceNode {
+		fix = "write each value as its own list item: " + list
+	}
+	c.report(node, path, fmt.Sprintf("value %q contains a comma, so YAML reads it as one value, not a list", value),
+		fix+`; quote a value that really contains a comma, such as "Health, Wellness"`)
+}
+
+// isQuoted reports whether a scalar was written in single or double
+// quotes.
+func isQuoted(n *yaml.Node) bool {
+	return n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0
 }
 
 // numericRange reads a range such as {min: 10, below: 200}.
