@@ -48,9 +48,9 @@ var requiredAlarms = []alarmWant{
 }
 
 // checkCORS checks that no HTTP API sets CorsConfiguration. With it, API
-// Gateway answers preflight requests itself from the template's list of
-// origins, and the plan's site.origins, which the intake function checks,
-// are never used.
+// Gateway responds to preflight requests itself from the template's list
+// of origins, so the plan's site.origins, which the intake function
+// checks, are never used.
 func checkCORS(tmpl *samTemplate) []string {
 	var problems []string
 	for id, resource := range tmpl.Resources {
@@ -192,8 +192,8 @@ func TestTemplateLogRetention(t *testing.T) {
 }
 
 // apiSnippet is a small template with an API, a function behind it and
-// its alarms that passes checkCORS, checkRoutes and checkAlarms with
-// snippetRoutes and snippetAlarms; each case in
+// its alarms. It passes checkCORS, checkRoutes and checkAlarms with
+// snippetRoutes and snippetAlarms, and each case in
 // TestAPIChecksRejectBrokenTemplates breaks one thing in it.
 const apiSnippet = `
 Resources:
