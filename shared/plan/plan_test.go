@@ -452,6 +452,49 @@ func TestParseInvalid(t *testing.T) {
 			message: `rule "huge" can never match`,
 		},
 		{
+			name: "rule below two rules that split sizes",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: large\n    when: {employees: {min: 500}}\n    to: ana\n" +
+					"  - id: small\n    when: {employees: {max: 499}}\n    to: ben\n" +
+					"  - id: inbound\n    when: {source: inbound, employees: {min: 10}}\n    to: ana\n"
+			},
+			line:    20,
+			path:    "rules[2]",
+			message: `rule "inbound" can never match: the earlier rules "large" (line 14) and "small" (line 17) together match every lead it would`,
+		},
+		{
+			name: "rule below a whole-number bound",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: large\n    when: {employees: {min: 500}}\n    to: ana\n" +
+					"  - id: over-499\n    when: {employees: {above: 499}}\n    to: ben\n"
+			},
+			line:    17,
+			path:    "rules[1]",
+			message: `rule "over-499" can never match: the earlier rule "large" (line 14) matches every lead it would`,
+		},
+		{
+			name: "rule below two ranges sharing a bound",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: low\n    when: {industry: fintech, potential: {max: 1000}}\n    to: ana\n" +
+					"  - id: high\n    when: {industry: fintech, potential: {min: 1000}}\n    to: ben\n" +
+					"  - id: known\n    when: {industry: [FinTech], potential: {above: 0}}\n    to: ana\n"
+			},
+			line:    20,
+			path:    "rules[2]",
+			message: `rule "known" can never match`,
+		},
+		{
+			name: "zone below several rules",
+			edit: func(s string) string {
+				return s + "rules:\n  - id: warm\n    when: {source: [inbound, referral]}\n    to: ana\n" +
+					"  - id: cold\n    when: {source: outbound}\n    to: ben\n" +
+					"collaborative:\n  - id: fintech\n    when: {source: [inbound, outbound], industry: fintech}\n    members: [ana, ben]\n"
+			},
+			line:    21,
+			path:    "collaborative[0]",
+			message: `the rules "warm" (line 14) and "cold" (line 17) together match every lead the zone would`,
+		},
+		{
 			name: "zone below a catch-all rule",
 			edit: func(s string) string {
 				return s + "rules:\n  - id: everything\n    to: ana\ncollaborative:\n  - id: fintech\n    when: {industry: fintech}\n    members: [ana, ben]\n"
@@ -671,6 +714,14 @@ func TestParseAcceptsValidVariants(t *testing.T) {
 		{"same field disjoint rules", "rules:\n  - id: small\n    when: {employees: {below: 50}}\n    to: ana\n  - id: big\n    when: {employees: {min: 50}}\n    to: ben\n"},
 		{"disjoint zones", "collaborative:\n  - id: a\n    when: {industry: fintech}\n    members: [ana, ben]\n  - id: b\n    when: {industry: health}\n    members: [ana, ben]\n"},
 		{"absolute thank-you URL", "site:\n  thank_you_url: https://www.example.com/thanks\n"},
+		{"zone reached by unknown size", "rules:\n  - id: large\n    when: {employees: {min: 500}}\n    to: ana\n  - id: small\n    when: {employees: {max: 499}}\n    to: ben\n" +
+			"collaborative:\n  - id: health\n    when: {industry: healthcare}\n    members: [ana, ben]\n"},
+		{"rule reached at a shared open bound", "rules:\n  - id: low\n    when: {potential: {below: 1000}}\n    to: ana\n  - id: high\n    when: {potential: {above: 1000}}\n    to: ben\n" +
+			"  - id: mid\n    when: {potential: {min: 1, max: 2000}}\n    to: ana\n"},
+		{"rule reached by a whole-number gap", "rules:\n  - id: small\n    when: {employees: {max: 49}}\n    to: ana\n  - id: large\n    when: {employees: {min: 51}}\n    to: ben\n" +
+			"  - id: fifty\n    when: {employees: {min: 1, max: 100}}\n    to: ana\n"},
+		{"rule reached by another value", "rules:\n  - id: inbound\n    when: {source: inbound}\n    to: ana\n  - id: fintech\n    when: {industry: fintech}\n    to: ben\n" +
+			"  - id: both\n    when: {source: [inbound, outbound], industry: [fintech, health]}\n    to: ana\n"},
 		{"quoted value with a comma", "rules:\n  - id: x\n    when: {industry: [\"Health, Wellness\", fintech]}\n    to: ana\n"},
 		{"quoted scalar with a comma", "rules:\n  - id: x\n    when: {industry: 'Health, Wellness'}\n    to: ana\n"},
 		{"lower-case currency", "currency: eur\n"},
