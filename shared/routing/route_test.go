@@ -450,6 +450,23 @@ func TestRouteThreeReps(t *testing.T) {
 			want:  want{owner: "ben", rule: "large-by-size", zone: ZonePrimary, limit: 0, escalated: true},
 		},
 		{
+			name:  "mid-size healthcare from an event is collaborative",
+			lead:  lead.Lead{Source: "event", Industry: "Healthcare", Employees: 250},
+			state: State{Active: map[string]int{"ben": 2, "chloe": 3}},
+			want:  want{owner: "ben", rule: "healthcare", zone: ZoneCollaborative, limit: 15},
+		},
+		{
+			name: "small healthcare business goes to chloe",
+			lead: lead.Lead{Source: "event", Industry: "healthcare", Employees: 40},
+			want: want{owner: "chloe", rule: "smb", zone: ZonePrimary, limit: 20},
+		},
+		{
+			name:  "mid-size retail from an event falls back",
+			lead:  lead.Lead{Source: "event", Industry: "retail", Employees: 250},
+			state: State{Active: map[string]int{"ana": 4, "ben": 1, "chloe": 2}},
+			want:  want{owner: "ben", rule: "fallback", zone: ZoneFallback, limit: 15},
+		},
+		{
 			name:  "healthcare of unknown size is collaborative",
 			lead:  lead.Lead{Source: "webinar", Industry: "Health Care"},
 			state: State{Active: map[string]int{"ben": 7, "chloe": 3}},
