@@ -114,7 +114,7 @@ type Owner struct {
 	// Since is when the ownership was set or claimed.
 	Since time.Time
 	// Reason says where ownership came from ("customer", "open opportunity",
-	// "first touch", "sheet").
+	// "first touch", "sheet", "state import").
 	Reason string
 }
 
