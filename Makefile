@@ -60,9 +60,10 @@ build-IntakeFunction: ## sam build: intake bootstrap and the plan (PLAN=) as pla
 	go run ./cmd/leadrouter plan check $(PLAN)
 	cp $(PLAN) $(ARTIFACTS_DIR)/plan.yaml
 
-build-SheetWriterFunction: ## sam build: sheet writer bootstrap into ARTIFACTS_DIR
+build-SheetWriterFunction: ## sam build: sheet writer bootstrap and the plan (PLAN=) as plan.yaml into ARTIFACTS_DIR
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set; run sam build, or set it to an output folder" >&2; exit 2; }
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags '-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./functions/sheetwriter
+	go run ./cmd/leadrouter plan check $(PLAN)
 	cp $(PLAN) $(ARTIFACTS_DIR)/plan.yaml
 
 .PHONY: clean
