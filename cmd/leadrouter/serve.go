@@ -35,6 +35,11 @@ const (
 	shutdownTimeout = 30 * time.Second
 )
 
+// localCallsPerMinute caps the workbook reads and appends of the outbox
+// loop a minute. The writer's limiter exists for Google's quotas, so the
+// cap is set far above what the loop needs, only to keep it out of the way.
+const localCallsPerMinute = 6000
+
 // File names inside the data folder.
 const (
 	storeFile    = "leadrouter.db"
@@ -221,8 +226,14 @@ func startServer(ctx context.Context, cfg serveConfig, logger zerolog.Logger) (s
 		drained:  make(chan struct{}),
 		serveErr: make(chan error, 1),
 	}
+	// Every append saves the whole workbook, so a backlog drains faster in
+	// the largest batches. The Google Sheets quotas behind the default
+	// rate limits do not apply to a local file.
 	srv.writer = sheet.NewWriter(st, book, sheet.Options{
-		Location: p.Location(),
+		Location:        p.Location(),
+		BatchSize:       sheet.MaxBatchSize,
+		WritesPerMinute: localCallsPerMinute,
+		ReadsPerMinute:  localCallsPerMinute,
 		OnRetry: func(operation string, err error, attempt int, delay time.Duration) {
 			logger.Warn().Err(err).Str("operation", operation).Int("attempt", attempt).Dur("delay", delay).Msg("outbox: retrying")
 		},

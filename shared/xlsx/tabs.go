@@ -44,6 +44,7 @@ func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
 	if !changed {
 		return nil
 	}
+	b.dropGrids()
 
 	if err := b.checkNotOpenElsewhere(); err != nil {
 		b.forget()
@@ -184,24 +185,6 @@ func headerIndex(headerRow []string, header string) int {
 		}
 	}
 	return -1
-}
-
-// grid returns the cells of tab as the sheet shows them, up to the last
-// row and column with a value. A missing tab is a sheet.ErrNotFound error.
-func (b *Book) grid(tab string) ([][]string, error) {
-	index, err := b.file.GetSheetIndex(tab)
-	if err != nil {
-		return nil, fmt.Errorf("xlsx: tab name %q: %w: %w", tab, sheet.ErrInvalid, err)
-	}
-	if index == -1 {
-		return nil, fmt.Errorf("xlsx: tab %q not found in %q; run leadrouter sheet init: %w", tab, b.path, sheet.ErrNotFound)
-	}
-
-	grid, err := b.file.GetRows(b.file.GetSheetName(index))
-	if err != nil {
-		return nil, fmt.Errorf("xlsx: read tab %q of %q: %w", tab, b.path, err)
-	}
-	return grid, nil
 }
 
 var errNoHeaders = errors.New("has no header row")

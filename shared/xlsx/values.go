@@ -112,6 +112,8 @@ func (b *Book) Append(ctx context.Context, tab string, rows []sheet.Row) error {
 		}
 	}
 
+	b.extendGrid(name, grid, first, len(rows), cells)
+
 	if err := b.save(); err != nil {
 		b.forget()
 		return fmt.Errorf("xlsx: append %d rows to %q of %q: %w", len(rows), tab, b.path, err)
@@ -152,9 +154,14 @@ func placeRows(grid [][]string, tab string, rows []sheet.Row) ([]placedCell, err
 			if err != nil {
 				return nil, fmt.Errorf("row %d: %w", i+1, err)
 			}
-			if cell.Kind != sheet.Blank {
-				cells = append(cells, placedCell{row: i, column: column, value: cell})
+			// An empty text shows as a blank cell, so it is not written
+			// either. Written, it would leave a row that holds cells but no
+			// value, and excelize (v2.11.1) puts a later value for that row
+			// in the wrong column once a save has dropped the empty cells.
+			if cell.Kind == sheet.Blank || (cell.Kind == sheet.Text && cell.Text == "") {
+				continue
 			}
+			cells = append(cells, placedCell{row: i, column: column, value: cell})
 		}
 	}
 	return cells, nil

@@ -42,6 +42,9 @@ type Book struct {
 	// dateStyle is the id of the DateTimePattern style in file, 0 until
 	// the first time value is written after a load.
 	dateStyle int
+	// grids holds the cells of the tabs read since the last load, by the
+	// tab's name as the workbook spells it (see grid).
+	grids map[string][][]string
 }
 
 // Open opens the workbook at path, which must end in .xlsx. When the file
@@ -100,6 +103,7 @@ func (b *Book) create() error {
 	}
 
 	b.file = excelize.NewFile()
+	b.dropGrids()
 	if err := b.file.SetSheetName("Sheet1", sheet.Layout[0].Name); err != nil {
 		return fmt.Errorf("xlsx: create workbook %q: name first tab: %w", b.path, err)
 	}
@@ -154,6 +158,7 @@ func (b *Book) reload() error {
 		_ = b.file.Close()
 	}
 	b.file, b.loaded, b.dateStyle = file, info, 0
+	b.dropGrids()
 	return nil
 }
 
@@ -161,4 +166,5 @@ func (b *Book) reload() error {
 // in memory could not be saved.
 func (b *Book) forget() {
 	b.loaded = nil
+	b.dropGrids()
 }
