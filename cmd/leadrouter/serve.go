@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -199,21 +200,29 @@ func startServer(ctx context.Context, cfg serveConfig, logger zerolog.Logger) (s
 		}
 	}()
 
+	listener, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w; stop the other server or choose another --addr", cfg.addr, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = listener.Close()
+		}
+	}()
+
+	// The intake rejects a browser POST whose Origin the plan does not
+	// list, so the server allows the origins its own form page has.
 	handler, err := intake.New(intake.Deps{
 		Router:        engine,
 		Store:         st,
 		Plan:          p,
 		ThankYouURL:   cfg.thanksURL,
+		Origins:       localOrigins(listener.Addr()),
 		RevealRouting: cfg.revealRouting,
 		MaxBodyBytes:  cfg.maxBodyBytes,
 	})
 	if err != nil {
 		return nil, err
-	}
-
-	listener, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w; stop the other server or choose another --addr", cfg.addr, err)
 	}
 
 	srv = &server{
@@ -260,6 +269,37 @@ func startServer(ctx context.Context, cfg serveConfig, logger zerolog.Logger) (s
 		Str("store", filepath.Join(cfg.dataDir, storeFile)).
 		Msg("serve: listening; open the URL for the lead form, leads go to the workbook")
 	return srv, nil
+}
+
+// localOrigins returns the origins under which a browser on this machine
+// opens the server at addr: its own address, and 127.0.0.1, [::1] and
+// localhost with its port.
+//
+// NOTE: a browser on another machine, which reaches a server bound to all
+// interfaces by one of this machine's names, is not covered; list that
+// origin in the plan's site.origins.
+func localOrigins(addr net.Addr) []string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return nil
+	}
+
+	hosts := []string{"127.0.0.1", "[::1]", "localhost"}
+	if !tcp.IP.IsUnspecified() {
+		own := tcp.IP.String()
+		if tcp.IP.To4() == nil {
+			own = "[" + own + "]"
+		}
+		if !slices.Contains(hosts, own) {
+			hosts = append(hosts, own)
+		}
+	}
+
+	origins := make([]string, 0, len(hosts))
+	for _, host := range hosts {
+		origins = append(origins, "http://"+host+":"+strconv.Itoa(tcp.Port))
+	}
+	return origins
 }
 
 // addr returns the address the server listens on.
