@@ -159,14 +159,18 @@ func DomainFromEmail(email string) string {
 // publicsuffix.PublicSuffix, which first tries to parse the domain as an
 // IP address and builds that error.
 func RegistrableDomain(normalizedDomain string) string {
-	d := normalizedDomain
-	lastDot := strings.LastIndexByte(d, '.')
-	if lastDot < 0 || strings.LastIndexByte(d[:lastDot], '.') < 0 {
-		// With two labels, the public suffix is either the last label,
-		// which makes d its eTLD+1, or d itself.
-		return d
+	// With two labels, the public suffix is either the last label, which
+	// makes the domain its own eTLD+1, or the whole domain.
+	first := strings.IndexByte(normalizedDomain, '.')
+	if first < 0 || strings.IndexByte(normalizedDomain[first+1:], '.') < 0 {
+		return normalizedDomain
 	}
+	return registrableDomainOfSubdomain(normalizedDomain)
+}
 
+// registrableDomainOfSubdomain is RegistrableDomain for a domain of three
+// or more labels.
+func registrableDomainOfSubdomain(d string) string {
 	suffix, _ := publicsuffix.PublicSuffix(d)
 	if len(suffix) >= len(d) || d[len(d)-len(suffix)-1] != '.' {
 		return d

@@ -105,7 +105,7 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 	// with the lead's domain after it when that is a subdomain, or the
 	// word company and the quoted name. It is built in stack buffers
 	// because most leads need it only there.
-	var keyBuf, keyTextBuf [maxKeyLength]byte
+	var keyBuf [maxKeyLength]byte
 	var key []byte
 	var ownerID string
 	var found bool
@@ -117,6 +117,7 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 		// k is "domain:" and the registrable domain, which has no colon.
 		key = k[bytes.IndexByte(k, ':')+1:]
 		if len(key) != len(domain) {
+			var keyTextBuf [maxKeyLength]byte
 			key = append(append(keyTextBuf[:0], key...), " (from "...)
 			key = append(append(key, domain...), ')')
 		}
@@ -129,6 +130,7 @@ func (e *Engine) ownership(l *lead.Lead, s *State, x *explainer, d *Decision) (c
 		}
 		if k := lead.AppendCompanyKey(keyBuf[:0], l.Company); len(k) > 0 {
 			ownerID, found = s.Owners[string(k)]
+			var keyTextBuf [maxKeyLength]byte
 			key = strconv.AppendQuote(append(keyTextBuf[:0], "company "...), l.Company)
 		}
 	}
