@@ -150,9 +150,9 @@ func (c *checker) textValues(n *yaml.Node, path string, field Field) []string {
 
 // reportComma reports a text value with a comma that is not quoted. Plan
 // authors write "source: referral, partner" meaning two values, but YAML
-// reads one value "referral, partner", which no lead would match. A quoted
-// value ("Health, Wellness") shows that the comma is meant and is
-// accepted, in a list item or alone.
+// reads one value "referral, partner", which matches only a lead with that
+// exact text. A quoted value ("Health, Wellness") shows that the comma is
+// meant and is accepted, in a list item or alone.
 func (c *checker) reportComma(node, condition *yaml.Node, path, value string) {
 	var parts []string
 	for _, part := range strings.Split(value, ",") {
