@@ -9,10 +9,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -131,6 +133,9 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, int) {
 	if cfg.drainEvery <= 0 {
 		problems = append(problems, fmt.Sprintf("--drain-every %s must be positive, such as 1s", cfg.drainEvery))
 	}
+	if cfg.thanksURL != "" && !validThanksURL(cfg.thanksURL) {
+		problems = append(problems, fmt.Sprintf("--thanks-url %q is invalid; give a path on this server such as /thanks, or an absolute http or https URL such as https://www.example.com/thanks", cfg.thanksURL))
+	}
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, "leadrouter serve:", p)
@@ -138,6 +143,19 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, int) {
 		return cfg, 2
 	}
 	return cfg, 0
+}
+
+// validThanksURL applies the rule of the plan's site.thank_you_url, which
+// the plan package does not export: a path on this site that starts with
+// one "/" and has no space or backslash, or an absolute http or https URL.
+// A javascript: URL as the redirect target would run script, and a
+// "//host" path would send the browser to another site.
+func validThanksURL(v string) bool {
+	if strings.HasPrefix(v, "/") {
+		return !strings.HasPrefix(v, "//") && !strings.ContainsAny(v, " \\")
+	}
+	u, err := url.Parse(v)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
 func envOr(name, fallback string) string {
