@@ -9,9 +9,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"math"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
 )
 
@@ -35,10 +38,33 @@ func New(w io.Writer, service string) zerolog.Logger {
 }
 
 // Console returns a human-readable logger for the local server and the
-// command line.
+// command line. It writes ANSI colour codes only when w is a terminal and
+// NO_COLOR is unset or empty, so a log redirected to a file or a pipe is
+// plain text.
 func Console(w io.Writer, service string) zerolog.Logger {
 	logger := New(w, service)
-	return logger.Output(zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"})
+	return logger.Output(zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05", NoColor: !colorTerminal(w)})
+}
+
+// colorTerminal reports whether w is a terminal that should get colour: an
+// *os.File or any writer with a file descriptor, which isatty reports as a
+// terminal, while NO_COLOR (see no-color.org) is unset or empty.
+func colorTerminal(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	file, ok := w.(interface{ Fd() uintptr })
+	if !ok {
+		return false
+	}
+	return isatty.IsTerminal(file.Fd()) || isatty.IsCygwinTerminal(file.Fd())
+}
+
+// Milliseconds returns d in milliseconds, rounded to the microsecond. Every
+// duration the binaries log goes through it into a field whose name ends
+// in _ms, such as took_ms, so the unit is in the name.
+func Milliseconds(d time.Duration) float64 {
+	return math.Round(float64(d)/float64(time.Microsecond)) / 1000
 }
 
 // WithContext stores logger in ctx; FromContext reads it back.

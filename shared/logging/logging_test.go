@@ -3,8 +3,11 @@ package logging
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRedact(t *testing.T) {
@@ -79,5 +82,78 @@ func TestNewLevelFromEnvironment(t *testing.T) {
 				t.Errorf("info logged = %v, want %v", sawInfo, c.wantInfo)
 			}
 		})
+	}
+}
+
+func TestConsoleWithoutTerminal(t *testing.T) {
+	file, err := os.CreateTemp(t.TempDir(), "run-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	var buffer bytes.Buffer
+
+	writers := []struct {
+		name   string
+		writer io.Writer
+		read   func() string
+	}{
+		{"file", file, func() string {
+			data, err := os.ReadFile(file.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(data)
+		}},
+		{"buffer", &buffer, buffer.String},
+	}
+	for _, w := range writers {
+		t.Run(w.name, func(t *testing.T) {
+			logger := Console(w.writer, "test")
+			logger.Warn().Str("path", "/leads").Msg("serve: request")
+
+			got := w.read()
+			if !strings.Contains(got, "serve: request") {
+				t.Fatalf("log %q lacks the message", got)
+			}
+			if strings.Contains(got, "\x1b[") {
+				t.Errorf("log %q contains ANSI escape codes", got)
+			}
+		})
+	}
+}
+
+func TestColorTerminal(t *testing.T) {
+	file, err := os.CreateTemp(t.TempDir(), "run-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+
+	if colorTerminal(file) {
+		t.Errorf("colorTerminal(regular file) = true, want false")
+	}
+	if colorTerminal(&bytes.Buffer{}) {
+		t.Errorf("colorTerminal(buffer) = true, want false")
+	}
+}
+
+func TestMilliseconds(t *testing.T) {
+	cases := []struct {
+		in   time.Duration
+		want float64
+	}{
+		{0, 0},
+		{time.Millisecond, 1},
+		{1055327 * time.Nanosecond, 1.055},
+		{1055500 * time.Nanosecond, 1.056},
+		{673101398 * time.Nanosecond, 673.101},
+		{2 * time.Second, 2000},
+		{-time.Millisecond, -1},
+	}
+	for _, c := range cases {
+		if got := Milliseconds(c.in); got != c.want {
+			t.Errorf("Milliseconds(%s) = %v, want %v", c.in, got, c.want)
+		}
 	}
 }
