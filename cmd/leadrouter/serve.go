@@ -262,7 +262,7 @@ func startServer(ctx context.Context, cfg serveConfig, logger zerolog.Logger) (s
 		WritesPerMinute: localCallsPerMinute,
 		ReadsPerMinute:  localCallsPerMinute,
 		OnRetry: func(operation string, err error, attempt int, delay time.Duration) {
-			logger.Warn().Err(err).Str("operation", operation).Int("attempt", attempt).Dur("delay", delay).Msg("outbox: retrying")
+			logger.Warn().Err(err).Str("operation", operation).Int("attempt", attempt).Float64("delay_ms", logging.Milliseconds(delay)).Msg("outbox: retrying")
 		},
 	})
 	srv.http = &http.Server{
@@ -382,7 +382,7 @@ func (s *server) serveIntake(w http.ResponseWriter, r *http.Request) {
 		Str("method", r.Method).
 		Str("path", r.URL.Path).
 		Int("status", res.StatusCode).
-		Dur("took", time.Since(started)).
+		Float64("took_ms", logging.Milliseconds(time.Since(started))).
 		Msg("serve: request")
 }
 

@@ -101,6 +101,9 @@ func TestServeLogsRequestID(t *testing.T) {
 			continue
 		}
 		requestIDs[requestID] = true
+		if took, ok := fields["took_ms"].(float64); !ok || took < 0 {
+			t.Errorf("request line has took_ms %v, want milliseconds: %s", fields["took_ms"], line)
+		}
 	}
 	if len(requestIDs) != len(requests) {
 		t.Errorf("request lines carry %d distinct request ids, want %d", len(requestIDs), len(requests))

@@ -205,5 +205,5 @@ func (r *retryLogger) Log(operation string, err error, attempt int, delay time.D
 	logger := r.logger
 	r.mu.Unlock()
 
-	logger.Warn().Err(err).Str("operation", operation).Int("attempt", attempt).Dur("delay", delay).Msg("sheet request failed; retrying")
+	logger.Warn().Err(err).Str("operation", operation).Int("attempt", attempt).Float64("delay_ms", logging.Milliseconds(delay)).Msg("sheet request failed; retrying")
 }
