@@ -15,7 +15,8 @@ import (
 // missing headers to the first row of existing tabs, right of every column
 // in use, so no cell with a value moves or changes. It saves the workbook
 // only when something changed, so running it twice leaves the file as it
-// was.
+// was. It rejects, and changes nothing, when it would add the Lead ID
+// header to a Leads tab that has data rows (see sheet.CheckHeadersToAdd).
 func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
 	for _, tab := range tabs {
 		if err := checkTab(tab); err != nil {
@@ -28,6 +29,14 @@ func (b *Book) EnsureTabs(ctx context.Context, tabs []sheet.Tab) error {
 
 	if err := b.refresh(ctx); err != nil {
 		return err
+	}
+
+	// Every tab is checked before any is changed, so a rejected call
+	// leaves the workbook as it was.
+	for _, tab := range tabs {
+		if _, err := b.headersToAdd(tab); err != nil {
+			return fmt.Errorf("xlsx: ensure tabs in %q: %w", b.path, err)
+		}
 	}
 
 	changed := false
@@ -103,33 +112,79 @@ func (b *Book) ensureTab(tab sheet.Tab) (bool, error) {
 		return true, nil
 	}
 
+	add, err := b.headersToAdd(tab)
+	if err != nil || len(add.missing) == 0 {
+		return false, err
+	}
+
+	// New headers go right of every column that holds a value in any row,
+	// so that no rep data ends up under a header it does not belong to.
+	width := 0
+	for _, row := range add.grid {
+		width = max(width, len(row))
+	}
+	return true, b.writeHeaders(add.name, width+1, add.missing)
+}
+
+// headerAddition is what ensureTab would add to an existing tab.
+type headerAddition struct {
+	// name is the tab's name as the workbook spells it.
+	name    string
+	grid    [][]string
+	missing []string
+}
+
+// headersToAdd returns the headers of tab that its existing tab lacks, or
+// no headers when the tab does not exist yet. Adding them must pass
+// sheet.CheckHeadersToAdd: a Leads tab with data rows but no Lead ID
+// header is an ErrInvalid error.
+func (b *Book) headersToAdd(tab sheet.Tab) (headerAddition, error) {
+	index, err := b.file.GetSheetIndex(tab.Name)
+	if err != nil {
+		return headerAddition{}, fmt.Errorf("tab name %q: %w: %w", tab.Name, sheet.ErrInvalid, err)
+	}
+	if index == -1 {
+		return headerAddition{}, nil
+	}
+
 	name := b.file.GetSheetName(index)
 	grid, err := b.file.GetRows(name)
 	if err != nil {
-		return false, fmt.Errorf("read tab %q: %w", name, err)
+		return headerAddition{}, fmt.Errorf("read tab %q: %w", name, err)
 	}
 	var present []string
 	if len(grid) > 0 {
 		present = grid[0]
 	}
 
-	var missing []string
+	add := headerAddition{name: name, grid: grid}
 	for _, header := range tab.Headers {
 		if headerIndex(present, header) == -1 {
-			missing = append(missing, header)
+			add.missing = append(add.missing, header)
 		}
 	}
-	if len(missing) == 0 {
-		return false, nil
+	if len(add.missing) == 0 {
+		return add, nil
 	}
+	if err := sheet.CheckHeadersToAdd(name, add.missing, dataRows(grid)); err != nil {
+		return headerAddition{}, err
+	}
+	return add, nil
+}
 
-	// New headers go right of every column that holds a value in any row,
-	// so that no rep data ends up under a header it does not belong to.
-	width := 0
-	for _, row := range grid {
-		width = max(width, len(row))
+// dataRows returns the number of rows below the header row with a value
+// in any cell, as the Google Sheets adapter counts them.
+func dataRows(grid [][]string) int {
+	count := 0
+	for _, row := range grid[min(1, len(grid)):] {
+		for _, cell := range row {
+			if cell != "" {
+				count++
+				break
+			}
+		}
 	}
-	return true, b.writeHeaders(name, width+1, missing)
+	return count
 }
 
 func (b *Book) writeHeaders(tab string, firstColumn int, headers []string) error {

@@ -93,6 +93,31 @@ var ensureTabsTests = []bookTest{
 		checkGrid(t, b, people.Name, grid)
 	}},
 
+	{"rejects Lead ID on a Leads tab with data", func(t *testing.T, b book) {
+		grid := [][]string{
+			{"Lead", "Company"},
+			{"L-1", "Acme"},
+		}
+		b.SetGrid(t, sheet.TabLeads, grid)
+		leads := sheet.Tab{Name: sheet.TabLeads, Headers: []string{sheet.HeaderLeadID, "Company"}}
+
+		err := b.EnsureTabs(context.Background(), []sheet.Tab{places, leads})
+
+		checkKind(t, err, sheet.ErrInvalid, "EnsureTabs(Leads with data and no Lead ID)")
+		checkGrid(t, b, sheet.TabLeads, grid)
+		_, err = b.Rows(context.Background(), places.Name)
+		checkKind(t, err, sheet.ErrNotFound, "Rows(tab listed before the rejected one)")
+	}},
+
+	{"adds Lead ID to a Leads tab without data", func(t *testing.T, b book) {
+		b.SetGrid(t, sheet.TabLeads, [][]string{{"Company"}, {}, {""}})
+		leads := sheet.Tab{Name: sheet.TabLeads, Headers: []string{sheet.HeaderLeadID, "Company"}}
+
+		mustEnsure(t, b, leads)
+
+		checkGrid(t, b, sheet.TabLeads, [][]string{{"Company", sheet.HeaderLeadID}})
+	}},
+
 	{"rejects a tab without headers", func(t *testing.T, b book) {
 		err := b.EnsureTabs(context.Background(), []sheet.Tab{{Name: "Empty"}})
 		checkKind(t, err, sheet.ErrInvalid, "EnsureTabs(tab without headers)")
