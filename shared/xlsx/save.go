@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/leadrouter/leadrouter/shared/sheet"
 )
@@ -24,7 +26,7 @@ func (b *Book) save() (err error) {
 		mode = info.Mode().Perm()
 	}
 
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(b.path)+".*.tmp")
+	tmp, err := os.CreateTemp(dir, tempPrefix(b.path)+"*"+tempSuffix)
 	if err != nil {
 		return fmt.Errorf("save: create temporary file in %q: %w", dir, err)
 	}
@@ -60,6 +62,62 @@ func (b *Book) save() (err error) {
 	}
 	b.loaded = info
 	return nil
+}
+
+// Temporary files of save are named tempPrefix, the random decimal digits
+// of os.CreateTemp, and tempSuffix: ".leads.xlsx.123456.tmp".
+const tempSuffix = ".tmp"
+
+func tempPrefix(path string) string { return "." + filepath.Base(path) + "." }
+
+// staleTempAge is the age after which removeStaleTemps treats a temporary
+// file as left behind. A save writes, syncs and renames its file within
+// seconds, so a younger file may belong to a save still in progress in
+// another process.
+const staleTempAge = time.Minute
+
+// removeStaleTemps removes the temporary files of the workbook at path that
+// a save interrupted by a crash or SIGKILL left behind: regular files named
+// as save names them and last modified more than staleTempAge before now.
+// It touches no other file. Failures are ignored, because a leftover file
+// is harmless and must not keep the workbook from opening.
+func removeStaleTemps(path string, now time.Time) {
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+
+	prefix := tempPrefix(path)
+	for _, entry := range entries {
+		if !entry.Type().IsRegular() || !isTempName(entry.Name(), prefix) {
+			continue
+		}
+		info, err := entry.Info()
+		if err != nil || now.Sub(info.ModTime()) < staleTempAge {
+			continue
+		}
+		_ = os.Remove(filepath.Join(dir, entry.Name()))
+	}
+}
+
+// isTempName reports whether name is prefix, one or more decimal digits
+// and tempSuffix.
+func isTempName(name, prefix string) bool {
+	digits, ok := strings.CutPrefix(name, prefix)
+	if !ok {
+		return false
+	}
+	digits, ok = strings.CutSuffix(digits, tempSuffix)
+	if !ok || digits == "" {
+		return false
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func syncFolder(dir string) error {

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -49,7 +50,8 @@ type Book struct {
 
 // Open opens the workbook at path, which must end in .xlsx. When the file
 // does not exist it creates it, and any missing parent folders, with every
-// tab of sheet.Layout and its header row.
+// tab of sheet.Layout and its header row. It first removes the temporary
+// files of this workbook that an interrupted save left behind.
 func Open(path string) (*Book, error) {
 	if strings.TrimSpace(path) == "" {
 		return nil, errors.New("xlsx: workbook path is empty; pass a file name ending in .xlsx")
@@ -59,6 +61,7 @@ func Open(path string) (*Book, error) {
 	}
 
 	b := &Book{path: path}
+	removeStaleTemps(path, time.Now())
 	_, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
