@@ -361,3 +361,41 @@ func TestLeadIDsOrderedAndUnique(t *testing.T) {
 		seen[id], previous = true, id
 	}
 }
+
+// escalating routes every lead to rep-a with an escalation.
+type escalating struct{}
+
+func (escalating) Route(*lead.Lead, *routing.State, time.Time) routing.Decision {
+	return routing.Decision{
+		Owner:       "rep-a",
+		Escalation:  &routing.Escalation{To: "manager@example.com", Reason: "Nobody who could take the lead is available."},
+		Reservation: routing.Reservation{Rep: "rep-a"},
+	}
+}
+
+func TestAcceptedEscalation(t *testing.T) {
+	cases := []struct {
+		name   string
+		router Router
+		reveal bool
+		want   string
+	}{
+		{"revealed", escalating{}, true, "Nobody who could take the lead is available."},
+		{"hidden without RevealRouting", escalating{}, false, ""},
+		{"absent when not escalated", alwaysFull{}, true, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newTestHandler(t, newMemoryStore(), func(d *Deps) {
+				d.Router = c.router
+				d.RevealRouting = c.reveal
+			})
+
+			body := decodeAccepted(t, handle(t, h, postEvent("application/json", `{"company":"Acme"}`, nil)))
+
+			if body.Escalation != c.want {
+				t.Errorf("escalation = %q, want %q", body.Escalation, c.want)
+			}
+		})
+	}
+}

@@ -24,10 +24,13 @@ type Accepted struct {
 	// Duplicate is true when the submission repeats an earlier one, whose
 	// lead id and routing this response carries.
 	Duplicate bool `json:"duplicate,omitempty"`
-	// Owner, Zone and Rule are set only when the handler reveals routing.
-	Owner string `json:"owner,omitempty"`
-	Zone  string `json:"zone,omitempty"`
-	Rule  string `json:"rule,omitempty"`
+	// Owner, Zone, Rule and Escalation are set only when the handler
+	// reveals routing. Escalation is the reason of the routing decision's
+	// escalation, empty when the plan was followed as written.
+	Owner      string `json:"owner,omitempty"`
+	Zone       string `json:"zone,omitempty"`
+	Rule       string `json:"rule,omitempty"`
+	Escalation string `json:"escalation,omitempty"`
 	// Notes name the parts of the submission that were skipped.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -63,6 +66,9 @@ func (h *Handler) accepted(style replyStyle, rec store.Record, duplicate bool) e
 		body.Owner = rec.Decision.Owner
 		body.Zone = string(rec.Decision.Zone)
 		body.Rule = rec.Decision.Rule
+		if rec.Decision.Escalation != nil {
+			body.Escalation = rec.Decision.Escalation.Reason
+		}
 	}
 	res := jsonResponse(202, body)
 	if duplicate {
