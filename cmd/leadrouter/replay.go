@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -31,6 +32,10 @@ const (
 	replayBackoffMax  = 10 * time.Second
 	replayTimeout     = 30 * time.Second
 	maxConcurrency    = 64
+	// maxUnreachableRows is how many rows in a row may fail to reach the
+	// server, each after every retry, before the run stops: with the
+	// server down, each further row would only add about 25 s of backoff.
+	maxUnreachableRows = 5
 )
 
 // replayOptions are the settings of one replay.
@@ -42,6 +47,11 @@ type replayOptions struct {
 	// progress receives the progress bar; io.Discard hides it.
 	progress io.Writer
 	client   *http.Client
+	// backoffBase is the first retry delay; 0 means replayBackoffBase.
+	backoffBase time.Duration
+	// maxUnreachable is the number of rows in a row that may fail to
+	// reach the server before the run stops; 0 means maxUnreachableRows.
+	maxUnreachable int
 }
 
 func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -107,7 +117,13 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 
 	summary, err := replay(ctx, opts)
-	if err != nil {
+	var stopped *stoppedError
+	switch {
+	case errors.As(err, &stopped):
+		summary.print(stdout)
+		fmt.Fprintln(stderr, "leadrouter replay:", err)
+		return 1
+	case err != nil:
 		fmt.Fprintln(stderr, "leadrouter replay:", err)
 		return 2
 	}
@@ -140,7 +156,38 @@ type replayRow struct {
 	readErr error
 }
 
-// replay posts every row of the file and gathers the responses.
+// stoppedError ends a run before the last row, because it was interrupted
+// or the server could not be reached. The summary of the rows done so far
+// is still valid.
+type stoppedError struct {
+	// line is the CSV line of the last row done, 0 when none was.
+	line int
+	// unreachable is set when the run stopped because rows in a row could
+	// not reach the server; lastFailure is the error of the last of them.
+	unreachable int
+	to          string
+	lastFailure string
+	// cause is the context error of an interrupted run.
+	cause error
+}
+
+// resumeHint tells the user that a second run is safe.
+const resumeHint = "run the same command again to continue; rows already accepted come back as repeats of their first submission, not as new leads, because each row sends the same Idempotency-Key on every run"
+
+func (e *stoppedError) Error() string {
+	if e.unreachable > 0 {
+		return fmt.Sprintf("stopped at line %d: %d rows in a row could not reach %s (last error: %s). Start the server or correct --to, then %s", e.line, e.unreachable, e.to, e.lastFailure, resumeHint)
+	}
+	if e.line == 0 {
+		return fmt.Sprintf("interrupted (%v) before any row was done; %s", e.cause, resumeHint)
+	}
+	return fmt.Sprintf("interrupted (%v) after line %d; %s", e.cause, e.line, resumeHint)
+}
+
+func (e *stoppedError) Unwrap() error { return e.cause }
+
+// replay posts every row of the file and gathers the responses. When the run
+// stops early it returns the summary so far with a *stoppedError.
 func replay(ctx context.Context, opts replayOptions) (*replaySummary, error) {
 	started := time.Now()
 
@@ -172,8 +219,21 @@ func replay(ctx context.Context, opts replayOptions) (*replaySummary, error) {
 		progressbar.OptionOnCompletion(func() { fmt.Fprintln(opts.progress) }),
 	)
 
+	backoffBase := cmp.Or(opts.backoffBase, replayBackoffBase)
+	maxUnreachable := cmp.Or(opts.maxUnreachable, maxUnreachableRows)
+
+	// runCtx ends on an interrupt, or when too many rows in a row could not
+	// reach the server.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+
 	summary := newReplaySummary(filepath.Base(opts.file), opts.to)
-	var mu sync.Mutex
+	var (
+		mu          sync.Mutex
+		lastLine    int
+		unreachable int
+		stopped     *stoppedError
+	)
 	rows := make(chan replayRow)
 	var workers sync.WaitGroup
 	for range opts.concurrency {
@@ -181,9 +241,24 @@ func replay(ctx context.Context, opts replayOptions) (*replaySummary, error) {
 		go func() {
 			defer workers.Done()
 			for row := range rows {
-				result := postRow(ctx, opts.client, opts.to, row)
+				result := postRow(runCtx, opts.client, opts.to, row, backoffBase)
+				if result.interrupted {
+					// The row was not done; a second run sends it.
+					continue
+				}
+
 				mu.Lock()
 				summary.add(row.line, result)
+				lastLine = max(lastLine, row.line)
+				if result.unreachable {
+					unreachable++
+				} else {
+					unreachable = 0
+				}
+				if unreachable >= maxUnreachable && stopped == nil {
+					stopped = &stoppedError{line: row.line, unreachable: unreachable, to: opts.to, lastFailure: result.failure}
+					stopRun()
+				}
 				mu.Unlock()
 				_ = bar.Add(1)
 			}
@@ -192,17 +267,20 @@ func replay(ctx context.Context, opts replayOptions) (*replaySummary, error) {
 
 	// Feed rows in file order. With one worker each row gets its response before
 	// the next is sent, exactly as leads submitted one at a time.
-	feedErr := feedRows(ctx, reader, opts.mapping, digest, rows)
+	shortLines, feedErr := feedRows(runCtx, reader, opts.mapping, len(header), digest, rows)
 	close(rows)
 	workers.Wait()
 	_ = bar.Finish()
 
 	summary.elapsed = time.Since(started)
-	if feedErr != nil {
+	summary.shortRows = shortLines
+	switch {
+	case stopped != nil:
+		return summary, stopped
+	case ctx.Err() != nil:
+		return summary, &stoppedError{line: lastLine, cause: ctx.Err()}
+	case feedErr != nil:
 		return summary, feedErr
-	}
-	if err := ctx.Err(); err != nil {
-		return summary, fmt.Errorf("replay stopped after %d rows: %w", summary.total(), err)
 	}
 	return summary, nil
 }
@@ -242,11 +320,15 @@ func fileDigest(path string) (string, int, error) {
 	return hex.EncodeToString(hash.Sum(nil))[:16], records - 1, nil
 }
 
-func feedRows(ctx context.Context, reader *csv.Reader, m *replayMapping, digest string, rows chan<- replayRow) error {
+// feedRows sends every record of reader to rows until the file or ctx
+// ends. It returns the lines of the records with fewer fields than the
+// header's headerFields, which are sent with their missing columns blank.
+func feedRows(ctx context.Context, reader *csv.Reader, m *replayMapping, headerFields int, digest string, rows chan<- replayRow) ([]int, error) {
+	var shortLines []int
 	for {
 		record, err := reader.Read()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return shortLines, nil
 		}
 		line, _ := reader.FieldPos(0)
 
@@ -257,18 +339,21 @@ func feedRows(ctx context.Context, reader *csv.Reader, m *replayMapping, digest 
 			row.line = parseErr.StartLine
 			row.readErr = parseErr.Err
 		case err != nil:
-			return fmt.Errorf("read the CSV after line %d: %w", line, err)
+			return shortLines, fmt.Errorf("read the CSV after line %d: %w", line, err)
 		default:
+			if len(record) < headerFields {
+				shortLines = append(shortLines, line)
+			}
 			row.body, err = json.Marshal(m.lead(record))
 			if err != nil {
-				return fmt.Errorf("encode line %d: %w", line, err)
+				return shortLines, fmt.Errorf("encode line %d: %w", line, err)
 			}
 		}
 
 		select {
 		case rows <- row:
 		case <-ctx.Done():
-			return nil
+			return shortLines, nil
 		}
 	}
 }
@@ -280,15 +365,23 @@ type rowResult struct {
 	owner     string
 	zone      string
 	duplicate bool
+	// escalation is the reason the intake gave for escalating the lead.
+	escalation string
 	// reasons are the rejection reasons, one per bad field.
 	reasons []string
 	// failure says why no response was received.
 	failure string
+	// unreachable is set when the request failed before any response,
+	// such as a refused connection or a time-out.
+	unreachable bool
+	// interrupted is set when the run stopped before the row was done.
+	interrupted bool
 }
 
 // postRow posts one row, retrying on 429, 502, 503, 504 and network
-// errors with exponential backoff, or the server's Retry-After.
-func postRow(ctx context.Context, client *http.Client, endpoint string, row replayRow) rowResult {
+// errors with exponential backoff from backoffBase, or the server's
+// Retry-After.
+func postRow(ctx context.Context, client *http.Client, endpoint string, row replayRow, backoffBase time.Duration) rowResult {
 	if row.readErr != nil {
 		return rowResult{status: 0, reasons: []string{"CSV: " + row.readErr.Error()}}
 	}
@@ -296,12 +389,15 @@ func postRow(ctx context.Context, client *http.Client, endpoint string, row repl
 	var last rowResult
 	for attempt := 0; attempt < replayAttempts; attempt++ {
 		result, retryAfter := postOnce(ctx, client, endpoint, row)
+		if ctx.Err() != nil && result.unreachable {
+			return rowResult{interrupted: true}
+		}
 		if !result.retryable() {
 			return result
 		}
 		last = result
 
-		delay := min(replayBackoffBase<<attempt, replayBackoffMax)
+		delay := min(backoffBase<<attempt, replayBackoffMax)
 		if retryAfter > 0 {
 			delay = min(retryAfter, 3*replayBackoffMax)
 		}
@@ -309,7 +405,7 @@ func postRow(ctx context.Context, client *http.Client, endpoint string, row repl
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return rowResult{failure: "interrupted: " + ctx.Err().Error()}
+			return rowResult{interrupted: true}
 		case <-timer.C:
 		}
 	}
@@ -338,7 +434,7 @@ func postOnce(ctx context.Context, client *http.Client, endpoint string, row rep
 
 	res, err := client.Do(req)
 	if err != nil {
-		return rowResult{failure: err.Error()}, 0
+		return rowResult{failure: err.Error(), unreachable: true}, 0
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
@@ -350,16 +446,18 @@ func postOnce(ctx context.Context, client *http.Client, endpoint string, row rep
 	switch {
 	case res.StatusCode == http.StatusAccepted:
 		var body struct {
-			LeadID    string `json:"lead_id"`
-			Owner     string `json:"owner"`
-			Zone      string `json:"zone"`
-			Duplicate bool   `json:"duplicate"`
+			LeadID     string `json:"lead_id"`
+			Owner      string `json:"owner"`
+			Zone       string `json:"zone"`
+			Duplicate  bool   `json:"duplicate"`
+			Escalation string `json:"escalation"`
 		}
 		if err := json.Unmarshal(data, &body); err != nil || body.LeadID == "" {
 			result.failure = fmt.Sprintf("202 response without a lead id: %.200s", data)
 			return result, 0
 		}
 		result.leadID, result.owner, result.zone, result.duplicate = body.LeadID, body.Owner, body.Zone, body.Duplicate
+		result.escalation = body.Escalation
 
 	case res.StatusCode >= 400 && res.StatusCode < 500 && res.StatusCode != http.StatusTooManyRequests:
 		var body struct {

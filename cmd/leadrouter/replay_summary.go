@@ -24,6 +24,17 @@ type replaySummary struct {
 	failed     int
 	byRep      map[string]int
 	byZone     map[string]int
+	// revealed counts the accepted rows whose response named the owner;
+	// only those can show an escalation.
+	revealed  int
+	escalated int
+	// escalations counts escalated rows by kind of reason (see
+	// escalationKinds); a row whose reason has several kinds counts once
+	// under each.
+	escalations map[string]int
+	// shortRows are the lines of the rows with fewer fields than the
+	// header, replayed with their missing columns blank.
+	shortRows []int
 	// rejections and failures group rows by reason.
 	rejections map[string]*reasonGroup
 	failures   map[string]*reasonGroup
@@ -41,14 +52,15 @@ type reasonGroup struct {
 
 func newReplaySummary(file, to string) *replaySummary {
 	return &replaySummary{
-		file:       file,
-		to:         to,
-		byRep:      map[string]int{},
-		byZone:     map[string]int{},
-		rejections: map[string]*reasonGroup{},
-		failures:   map[string]*reasonGroup{},
-		leadIDs:    map[int]string{},
-		owners:     map[int]string{},
+		file:        file,
+		to:          to,
+		byRep:       map[string]int{},
+		byZone:      map[string]int{},
+		escalations: map[string]int{},
+		rejections:  map[string]*reasonGroup{},
+		failures:    map[string]*reasonGroup{},
+		leadIDs:     map[int]string{},
+		owners:      map[int]string{},
 	}
 }
 
@@ -67,6 +79,15 @@ func (s *replaySummary) add(line int, r rowResult) {
 		s.byZone[firstNonEmpty(r.zone, "(not revealed)")]++
 		s.leadIDs[line] = r.leadID
 		s.owners[line] = r.owner
+		if r.owner != "" {
+			s.revealed++
+		}
+		if r.escalation != "" {
+			s.escalated++
+			for _, kind := range escalationKinds(r.escalation) {
+				s.escalations[kind]++
+			}
+		}
 
 	case len(r.reasons) > 0:
 		s.rejected++
@@ -78,6 +99,32 @@ func (s *replaySummary) add(line int, r rowResult) {
 		s.failed++
 		addToGroup(s.failures, firstNonEmpty(r.failure, fmt.Sprintf("HTTP %d", r.status)), line)
 	}
+}
+
+// escalationMarkers map a phrase of the routing engine's escalation
+// reasons to the kind the summary counts it under.
+//
+// NOTE: the phrases copy the engine's wording, because an escalation has
+// no machine-readable kind; a reworded reason falls under "other".
+var escalationMarkers = []struct{ phrase, kind string }{
+	{"at or over capacity", "all reps at capacity"},
+	{"Nobody who could take the lead is available", "nobody available"},
+	{"who is not in the plan", "owner not in the plan"},
+}
+
+// escalationKinds returns the kinds of an escalation reason, in the order
+// of escalationMarkers, or "other" when no phrase matches.
+func escalationKinds(reason string) []string {
+	var kinds []string
+	for _, m := range escalationMarkers {
+		if strings.Contains(reason, m.phrase) {
+			kinds = append(kinds, m.kind)
+		}
+	}
+	if len(kinds) == 0 {
+		return []string{"other"}
+	}
+	return kinds
 }
 
 func addToGroup(groups map[string]*reasonGroup, reason string, line int) {
@@ -107,6 +154,18 @@ func (s *replaySummary) print(w io.Writer) {
 	if s.accepted > 0 {
 		fmt.Fprintf(w, "  by rep:  %s\n", formatCounts(s.byRep))
 		fmt.Fprintf(w, "  by zone: %s\n", formatCounts(s.byZone))
+		switch {
+		case s.revealed == 0:
+			fmt.Fprintln(w, "  escalated: unknown, because the intake does not reveal routing")
+		case s.escalated == 0:
+			fmt.Fprintln(w, "  escalated: 0")
+		default:
+			fmt.Fprintf(w, "  escalated: %d, for a manager to review (%s)\n", s.escalated, formatCounts(s.escalations))
+		}
+	}
+
+	if len(s.shortRows) > 0 {
+		fmt.Fprintf(w, "Warning: %d rows have fewer fields than the header and were sent with their last columns blank (lines %s); check the export for cut-off rows\n", len(s.shortRows), formatLines(s.shortRows))
 	}
 
 	fmt.Fprintf(w, "Rejected: %d\n", s.rejected)
@@ -150,15 +209,20 @@ func printGroups(w io.Writer, groups map[string]*reasonGroup) {
 	})
 
 	for _, g := range list {
-		sort.Ints(g.lines)
-		examples := make([]string, 0, maxExampleLines)
-		for _, line := range g.lines[:min(len(g.lines), maxExampleLines)] {
-			examples = append(examples, fmt.Sprint(line))
-		}
-		fmt.Fprintf(w, "  %d × %s (lines %s", len(g.lines), g.reason, strings.Join(examples, ", "))
-		if len(g.lines) > maxExampleLines {
-			fmt.Fprint(w, ", …")
-		}
-		fmt.Fprintln(w, ")")
+		fmt.Fprintf(w, "  %d × %s (lines %s)\n", len(g.lines), g.reason, formatLines(g.lines))
 	}
+}
+
+// formatLines sorts lines and lists the first maxExampleLines of them,
+// with "…" when there are more.
+func formatLines(lines []int) string {
+	sort.Ints(lines)
+	examples := make([]string, 0, maxExampleLines+1)
+	for _, line := range lines[:min(len(lines), maxExampleLines)] {
+		examples = append(examples, fmt.Sprint(line))
+	}
+	if len(lines) > maxExampleLines {
+		examples = append(examples, "…")
+	}
+	return strings.Join(examples, ", ")
 }
