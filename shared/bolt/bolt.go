@@ -162,6 +162,10 @@ func (s *Store) Commit(ctx context.Context, rec store.Record) error {
 			return fmt.Errorf("%w: lead id is already stored", store.ErrConflict)
 		}
 
+		if err := checkClaims(tx, rec.UniqueClaims(), rec.Decision.Owner); err != nil {
+			return err
+		}
+
 		if res := rec.Decision.Reservation; res.Rep != "" {
 			if err := reserve(tx, res); err != nil {
 				return err
@@ -187,6 +191,23 @@ func (s *Store) Commit(ctx context.Context, rec store.Record) error {
 	})
 	if err != nil {
 		return fmt.Errorf("bolt: commit %q: %w", id, err)
+	}
+	return nil
+}
+
+// checkClaims returns an *store.OwnedError for the first of keys owned by a
+// rep other than rep. It runs in the Commit's write transaction, so no
+// other Commit can claim a key between this check and claimFree.
+func checkClaims(tx *bbolt.Tx, keys []string, rep string) error {
+	for _, key := range keys {
+		var o ownerJSON
+		found, err := get(tx, bucketAccounts, key, &o)
+		if err != nil {
+			return err
+		}
+		if found && o.Rep != rep {
+			return &store.OwnedError{Key: key, Owner: o.Rep}
+		}
 	}
 	return nil
 }

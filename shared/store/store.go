@@ -33,7 +33,32 @@ var (
 	// ErrInvalid: the request is malformed for this backend (an empty key,
 	// an item over the size limit).
 	ErrInvalid = errors.New("invalid request")
+	// ErrOwned: a Commit would claim an account that another rep owns,
+	// because the lead was routed on a snapshot taken before that owner
+	// was set. See OwnedError.
+	ErrOwned = errors.New("account owned by another rep")
 )
+
+// OwnedError is returned by Commit when a key of the record's ClaimAccounts
+// is owned by a rep other than Decision.Owner. Nothing was written and no
+// capacity was reserved, so the caller routes the lead again with Owner
+// recorded for Key. Owner is empty when the backend did not return the
+// owner; the caller then reads the account again. It matches ErrOwned
+// under errors.Is.
+type OwnedError struct {
+	Key   string
+	Owner string
+}
+
+func (e *OwnedError) Error() string {
+	if e.Owner == "" {
+		return "account " + e.Key + " is owned by another rep"
+	}
+	return "account " + e.Key + " is owned by " + e.Owner
+}
+
+// Is reports ErrOwned as the kind of an owned account.
+func (e *OwnedError) Is(target error) bool { return target == ErrOwned }
 
 // DuplicateError is returned by Commit when one of the record's idempotency
 // keys is already held by a stored lead. Nothing was written and no
@@ -64,8 +89,10 @@ type Record struct {
 	// ClaimAccounts are account keys of the lead's own company (see
 	// plan.Plan.AccountKeys; never a free-mail domain or a referrer's key).
 	// Commit gives each key that has no owner yet to Decision.Owner as an
-	// open opportunity, and leaves owned keys as they are. The keys are
-	// not stored with the lead, so Lead returns none.
+	// open opportunity and leaves keys that Decision.Owner owns as they
+	// are. A key owned by another rep fails the Commit with an
+	// *OwnedError. The keys are not stored with the lead, so Lead returns
+	// none.
 	ClaimAccounts []string
 }
 
@@ -130,14 +157,16 @@ type Store interface {
 	// Commit stores rec (whose Lead.ID must be new), takes its idempotency
 	// keys and applies rec.Decision.Reservation, all or nothing. With the
 	// lead it claims each key of rec.ClaimAccounts that has no owner for
-	// rec.Claim(). An owned key, or a claim write that fails, never fails
-	// the Commit; a Commit that fails claims nothing.
+	// rec.Claim(), and leaves a key that rec.Decision.Owner already owns
+	// as it is. A Commit that fails claims nothing.
 	// It returns an error matching ErrFull when the reservation's rep is
-	// at or over the limit, and a *DuplicateError when a key is held by a
-	// lead received less than IdempotencyTTL before rec.Lead.ReceivedAt;
-	// nothing is written then. Keys are checked before the lead id, so a
-	// retried Commit of a stored record gets a *DuplicateError naming its
-	// own lead id. A lead id already stored under other keys matches
+	// at or over the limit, an *OwnedError when a key of
+	// rec.ClaimAccounts is owned by another rep, and a *DuplicateError
+	// when a key is held by a lead received less than IdempotencyTTL
+	// before rec.Lead.ReceivedAt; nothing is written then. A
+	// *DuplicateError takes precedence over the other two. Keys are
+	// checked before the lead id, so a retried Commit of a stored record
+	// gets a *DuplicateError naming its own lead id. A lead id already stored under other keys matches
 	// ErrConflict. An invalid record (see Record.Validate) matches
 	// ErrInvalid.
 	Commit(ctx context.Context, rec Record) error

@@ -59,12 +59,41 @@ var claimTests = []contractTest{
 		}
 	}},
 
-	{"claim keeps an existing owner", func(t *testing.T, s store.Store) {
+	{"claim of owned account fails", func(t *testing.T, s store.Store) {
 		since := base.Add(-time.Hour)
 		mustSetOwner(t, s, "domain:globex.io", store.Owner{Rep: "rep-b", Since: since})
+		mustSetActive(t, s, "rep-a", 3)
+		rec := reserving(claiming(newRecord("L-1", base, "k1"), "rep-a", "company:globex", "domain:globex.io"), "rep-a", 15)
 
-		mustCommit(t, s, claiming(newRecord("L-1", base, "k1"), "rep-a", "domain:globex.io"))
+		err := s.Commit(ctx(t), rec)
 
+		var owned *store.OwnedError
+		if !errors.As(err, &owned) {
+			t.Fatalf("Commit error = %v, want *OwnedError", err)
+		}
+		if !errors.Is(err, store.ErrOwned) {
+			t.Errorf("Commit error = %v, want it to match ErrOwned", err)
+		}
+		if owned.Key != "domain:globex.io" {
+			t.Errorf("OwnedError.Key = %q, want domain:globex.io", owned.Key)
+		}
+		if owned.Owner != "" && owned.Owner != "rep-b" {
+			t.Errorf("OwnedError.Owner = %q, want rep-b or empty", owned.Owner)
+		}
+		assertNotStored(t, s, "L-1")
+		if got := duplicateID(t, s, base, "k1"); got != "" {
+			t.Errorf("k1 held by %q, want it free because the commit failed", got)
+		}
+		if got := active(t, s, "rep-a"); got != 3 {
+			t.Errorf("Active[rep-a] = %d, want 3 because nothing was reserved", got)
+		}
+		if got := pendingIDs(t, s, 10); len(got) != 0 {
+			t.Errorf("Pending = %v, want none", got)
+		}
+		snap := snapshot(t, s, store.Query{AccountKeys: []string{"company:globex"}, Now: base})
+		if got, ok := snap.State.Owners["company:globex"]; ok {
+			t.Errorf("Owners[company:globex] = %q, want none because the commit failed", got)
+		}
 		got := ownerOf(t, s, "domain:globex.io")
 		if got.Rep != "rep-b" {
 			t.Errorf("Owner.Rep = %q, want rep-b", got.Rep)
@@ -77,11 +106,15 @@ var claimTests = []contractTest{
 		}
 	}},
 
-	{"claim keeps a customer", func(t *testing.T, s store.Store) {
+	{"claim of customer account fails", func(t *testing.T, s store.Store) {
 		mustSetOwner(t, s, "domain:globex.io", store.Owner{Rep: "rep-b", Customer: true, Since: base, Reason: "customer"})
 
-		mustCommit(t, s, claiming(newRecord("L-1", base, "k1"), "rep-a", "domain:globex.io"))
+		err := s.Commit(ctx(t), claiming(newRecord("L-1", base, "k1"), "rep-a", "domain:globex.io"))
 
+		if !errors.Is(err, store.ErrOwned) {
+			t.Fatalf("Commit error = %v, want ErrOwned", err)
+		}
+		assertNotStored(t, s, "L-1")
 		snap := snapshot(t, s, store.Query{AccountKeys: []string{"domain:globex.io"}, Now: base})
 		if got := snap.State.Customers["domain:globex.io"]; got != "rep-b" {
 			t.Errorf("Customers[domain:globex.io] = %q, want rep-b", got)
@@ -91,8 +124,9 @@ var claimTests = []contractTest{
 		}
 	}},
 
-	{"owned account still stores the lead", func(t *testing.T, s store.Store) {
-		mustSetOwner(t, s, "domain:globex.io", store.Owner{Rep: "rep-b", Since: base, Reason: "sheet"})
+	{"claim by same owner stores the lead", func(t *testing.T, s store.Store) {
+		since := base.Add(-time.Hour)
+		mustSetOwner(t, s, "domain:globex.io", store.Owner{Rep: "rep-a", Customer: true, Since: since, Reason: "sheet"})
 		mustSetActive(t, s, "rep-a", 3)
 		rec := reserving(claiming(newRecord("L-1", base, "k1"), "rep-a", "domain:globex.io", "company:globex"), "rep-a", 15)
 
@@ -111,12 +145,33 @@ var claimTests = []contractTest{
 		if got := active(t, s, "rep-a"); got != 4 {
 			t.Errorf("Active[rep-a] = %d, want 4", got)
 		}
-		snap := snapshot(t, s, store.Query{AccountKeys: []string{"domain:globex.io", "company:globex"}, Now: base})
-		if got := snap.State.Owners["domain:globex.io"]; got != "rep-b" {
-			t.Errorf("Owners[domain:globex.io] = %q, want rep-b", got)
+		owner := ownerOf(t, s, "domain:globex.io")
+		if owner.Reason != "sheet" {
+			t.Errorf("Owner.Reason of domain:globex.io = %q, want sheet kept", owner.Reason)
 		}
-		if got := snap.State.Owners["company:globex"]; got != "rep-a" {
-			t.Errorf("Owners[company:globex] = %q, want rep-a because it was free", got)
+		if !owner.Customer {
+			t.Error("Owner.Customer of domain:globex.io = false, want true kept")
+		}
+		if !owner.Since.Equal(since) {
+			t.Errorf("Owner.Since of domain:globex.io = %v, want %v kept", owner.Since, since)
+		}
+		if got := ownerOf(t, s, "company:globex").Rep; got != "rep-a" {
+			t.Errorf("Owner.Rep of company:globex = %q, want rep-a because it was free", got)
+		}
+	}},
+
+	{"duplicate precedes owned account", func(t *testing.T, s store.Store) {
+		mustCommit(t, s, newRecord("L-1", base, "k1"))
+		mustSetOwner(t, s, "domain:globex.io", store.Owner{Rep: "rep-b", Since: base})
+
+		err := s.Commit(ctx(t), claiming(newRecord("L-2", base.Add(time.Minute), "k1"), "rep-a", "domain:globex.io"))
+
+		var dup *store.DuplicateError
+		if !errors.As(err, &dup) {
+			t.Fatalf("Commit error = %v, want *DuplicateError", err)
+		}
+		if dup.LeadID != "L-1" {
+			t.Errorf("DuplicateError.LeadID = %q, want L-1", dup.LeadID)
 		}
 	}},
 

@@ -105,6 +105,29 @@ var concurrencyTests = []contractTest{
 		}
 	}},
 
+	{"concurrent commits claim for one rep", func(t *testing.T, s store.Store) {
+		const n = 20
+		reps := []string{"rep-a", "rep-b", "rep-c"}
+
+		errs := parallel(n, func(i int) error {
+			id := fmt.Sprintf("L-%02d", i)
+			return s.Commit(ctx(t), claiming(newRecord(id, base, "k-"+id), reps[i%len(reps)], "domain:newco1.com"))
+		})
+
+		owner := ownerOf(t, s, "domain:newco1.com").Rep
+		for i, err := range errs {
+			rep := reps[i%len(reps)]
+			switch {
+			case err == nil && rep != owner:
+				t.Errorf("Commit #%d for %s succeeded, want *OwnedError because %s owns the account", i, rep, owner)
+			case err != nil && !errors.Is(err, store.ErrOwned):
+				t.Errorf("Commit #%d error = %v, want nil or ErrOwned", i, err)
+			case err != nil && rep == owner:
+				t.Errorf("Commit #%d for the owner %s = %v, want nil", i, rep, err)
+			}
+		}
+	}},
+
 	{"concurrent releases stop at zero", func(t *testing.T, s store.Store) {
 		mustSetActive(t, s, "rep-a", 5)
 
