@@ -31,6 +31,25 @@ var legalSuffixes = map[string]bool{
 	"holding": true, "holdings": true, "group": true,
 }
 
+// placeholderCompanies are normalised names that people type into a
+// company field when they have no company to give. They identify no
+// account, so NormalizeCompany returns "" for them; otherwise the first
+// "N/A" lead would make its rep the owner of every later one. Entries are
+// compared after normalisation, so "N/A" is "n a", "Self-Employed" is
+// "self employed" and "Test Ltd" is "test". Names made only of symbols
+// such as "-", "--" or "." normalise to "" without this list.
+var placeholderCompanies = map[string]bool{
+	"n a": true, "na": true, "nan": true, "none": true, "null": true, "nil": true,
+	"no": true, "not applicable": true, "not available": true, "no company": true,
+	"none given": true, "nothing": true, "unknown": true, "undefined": true, "tbd": true,
+	"xx": true, "xxx": true, "test": true, "testing": true,
+	"self employed": true, "selfemployed": true, "freelance": true,
+	"freelancer": true, "independent contractor": true, "sole trader": true,
+	"sole proprietor": true, "private": true, "private person": true,
+	"personal": true, "individual": true, "student": true, "home": true,
+	"retired": true, "unemployed": true, "company": true, "my company": true,
+}
+
 // foldCompany removes case distinctions in a way that also covers
 // characters such as "ß" (folded to "ss") that strings.ToLower keeps.
 var foldCompany = cases.Fold()
@@ -45,7 +64,8 @@ var foldCompany = cases.Fold()
 // turns every other character that is not a letter or a digit into a
 // space. Then it removes trailing legal-form words (Inc, LLC, Ltd, GmbH,
 // S.A. ...) unless nothing would be left. The result is at most 200 bytes,
-// and "" when the name has no letters or digits.
+// and "" when the name has no letters or digits or is a placeholder such as
+// "N/A", "none" or "Self-employed" (see placeholderCompanies).
 func NormalizeCompany(name string) string {
 	if strings.TrimSpace(name) == "" {
 		return ""
@@ -84,7 +104,11 @@ func NormalizeCompany(name string) string {
 	// "Ltd" is trimmed too and normalising a result again changes nothing.
 	joined := truncateUTF8(strings.Join(strings.Fields(b.String()), " "), maxCompanyLength)
 	words := trimLegalSuffixes(strings.Fields(joined))
-	return strings.Join(words, " ")
+	normalized := strings.Join(words, " ")
+	if placeholderCompanies[normalized] {
+		return ""
+	}
+	return normalized
 }
 
 // appendCompanyASCII appends NormalizeCompany(name) for an ASCII name,
@@ -130,7 +154,7 @@ func appendCompanyASCII(dst []byte, name string) []byte {
 	for {
 		last := bytes.LastIndexByte(dst[start:], ' ')
 		if last < 0 || !legalSuffixes[string(dst[start+last+1:])] {
-			return dst
+			break
 		}
 		dst = dst[:start+last]
 
@@ -141,6 +165,12 @@ func appendCompanyASCII(dst []byte, name string) []byte {
 			dst = dst[:start+last]
 		}
 	}
+
+	// The map lookup converts the bytes without allocating.
+	if placeholderCompanies[string(dst[start:])] {
+		return dst[:start]
+	}
+	return dst
 }
 
 // trimLegalSuffixes drops legal-form words from the end, and an "and" that

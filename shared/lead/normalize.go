@@ -2,6 +2,7 @@ package lead
 
 import (
 	"strings"
+	"sync"
 
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
@@ -148,12 +149,13 @@ func DomainFromEmail(email string) string {
 // and "acme.co.uk". The list includes private suffixes such as "github.io"
 // and "herokuapp.com", so "x.github.io" stays "x.github.io": each site on a
 // shared host is its own account. A domain that is itself a public suffix
-// ("co.uk", "github.io") is returned unchanged, because no shorter name
-// could identify an account. The list is the copy compiled into
-// golang.org/x/net/publicsuffix, so it changes only when that module is
-// updated.
+// ("co.uk", "github.io", "com") gives "", because anyone can register a
+// name under it, so it identifies no account. The list is the copy
+// compiled into golang.org/x/net/publicsuffix, so it changes only when
+// that module is updated.
 //
-// It does not allocate for a domain of two labels.
+// It does not allocate for a domain of two labels that IsPublicSuffix has
+// seen before.
 //
 // NOTE: a domain of three or more labels costs one allocation, made by
 // publicsuffix.PublicSuffix, which first tries to parse the domain as an
@@ -163,6 +165,9 @@ func RegistrableDomain(normalizedDomain string) string {
 	// makes the domain its own eTLD+1, or the whole domain.
 	first := strings.IndexByte(normalizedDomain, '.')
 	if first < 0 || strings.IndexByte(normalizedDomain[first+1:], '.') < 0 {
+		if IsPublicSuffix(normalizedDomain) {
+			return ""
+		}
 		return normalizedDomain
 	}
 	return registrableDomainOfSubdomain(normalizedDomain)
@@ -173,14 +178,50 @@ func RegistrableDomain(normalizedDomain string) string {
 func registrableDomainOfSubdomain(d string) string {
 	suffix, _ := publicsuffix.PublicSuffix(d)
 	if len(suffix) >= len(d) || d[len(d)-len(suffix)-1] != '.' {
-		return d
+		return ""
 	}
 	rest := d[:len(d)-len(suffix)-1]
 	return d[strings.LastIndexByte(rest, '.')+1:]
 }
 
+// maxPublicSuffixCache caps the entries of publicSuffixCache, so that
+// domains submitted by forms cannot grow it without bound. About 4,000
+// domains of at most 253 bytes stay near one megabyte.
+const maxPublicSuffixCache = 4096
+
+// publicSuffixCache stores IsPublicSuffix results, because
+// publicsuffix.PublicSuffix allocates on every call and routing looks
+// domains up on its allocation-free path.
+var publicSuffixCache = struct {
+	sync.RWMutex
+	m map[string]bool
+}{m: map[string]bool{}}
+
+// IsPublicSuffix reports whether a normalised domain is itself on the
+// public suffix list ("com", "co.uk", "github.io", "foo.kawasaki.jp"
+// under the rule "*.kawasaki.jp"), so that no account can be named by it.
+// A domain it has seen before costs no allocation.
+func IsPublicSuffix(normalizedDomain string) bool {
+	publicSuffixCache.RLock()
+	is, ok := publicSuffixCache.m[normalizedDomain]
+	publicSuffixCache.RUnlock()
+	if ok {
+		return is
+	}
+
+	suffix, _ := publicsuffix.PublicSuffix(normalizedDomain)
+	is = suffix == normalizedDomain
+
+	publicSuffixCache.Lock()
+	if len(publicSuffixCache.m) < maxPublicSuffixCache {
+		publicSuffixCache.m[normalizedDomain] = is
+	}
+	publicSuffixCache.Unlock()
+	return is
+}
+
 // DomainKey returns the account key of a domain ("domain:acme.com"), or ""
-// when the domain is not usable. The domain is normalised and reduced to
+// when the domain is not usable or is a public suffix ("co.uk"). The domain is normalised and reduced to
 // its registrable domain, so "https://eu.acme.com/" also gives
 // "domain:acme.com".
 func DomainKey(domain string) string {
@@ -188,7 +229,11 @@ func DomainKey(domain string) string {
 	if d == "" {
 		return ""
 	}
-	return domainKeyPrefix + RegistrableDomain(d)
+	r := RegistrableDomain(d)
+	if r == "" {
+		return ""
+	}
+	return domainKeyPrefix + r
 }
 
 // CompanyKey returns the account key of a company name ("company:acme" for
@@ -223,12 +268,17 @@ func AppendCompanyKey(dst []byte, name string) []byte {
 }
 
 // AppendDomainKey appends the account key of an already normalised domain
-// to dst, the same key that DomainKey returns. It lets a hot path look a
+// to dst, the same key that DomainKey returns, or nothing when that key is
+// "" because the domain is a public suffix. It lets a hot path look a
 // key up in a map, m[string(AppendDomainKey(buf[:0], d))], and allocates
 // only when dst is too small or RegistrableDomain allocates.
 func AppendDomainKey(dst []byte, normalizedDomain string) []byte {
+	r := RegistrableDomain(normalizedDomain)
+	if r == "" {
+		return dst
+	}
 	dst = append(dst, domainKeyPrefix...)
-	return append(dst, RegistrableDomain(normalizedDomain)...)
+	return append(dst, r...)
 }
 
 func isASCII(s string) bool {

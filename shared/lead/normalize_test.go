@@ -88,16 +88,19 @@ func TestRegistrableDomain(t *testing.T) {
 		{"idn top-level domain", "www.example.xn--p1ai", "example.xn--p1ai"},
 		{"private suffix site", "x.github.io", "x.github.io"},
 		{"under private suffix site", "docs.x.github.io", "x.github.io"},
-		{"private suffix itself", "github.io", "github.io"},
+		{"private suffix itself", "github.io", ""},
 		{"herokuapp site", "api.shop.herokuapp.com", "shop.herokuapp.com"},
 		{"blogspot site", "news.example.blogspot.com", "example.blogspot.com"},
-		{"icann suffix itself", "co.uk", "co.uk"},
-		{"wildcard suffix", "foo.kawasaki.jp", "foo.kawasaki.jp"},
+		{"icann suffix itself", "co.uk", ""},
+		{"top-level domain itself", "com", ""},
+		{"three-label suffix itself", "pvt.k12.ma.us", ""},
+		{"wildcard suffix", "foo.kawasaki.jp", ""},
+		{"under wildcard suffix", "acme.foo.kawasaki.jp", "acme.foo.kawasaki.jp"},
 		{"wildcard exception", "city.kawasaki.jp", "city.kawasaki.jp"},
 		{"unlisted top-level domain", "a.b.acme.internal", "acme.internal"},
 		{"free-mail subdomain", "mail.gmail.com", "gmail.com"},
 		{"ip-like with letter tld", "1.2.3.4a", "3.4a"},
-		{"single label", "localhost", "localhost"},
+		{"single label", "localhost", ""},
 		{"empty", "", ""},
 	}
 	for _, tt := range tests {
@@ -121,7 +124,10 @@ func TestDomainKeyUsesRegistrableDomain(t *testing.T) {
 		{"idn subdomain", "shop.münchen.de", "domain:xn--mnchen-3ya.de"},
 		{"github pages sites differ", "x.github.io", "domain:x.github.io"},
 		{"other github pages site", "y.github.io", "domain:y.github.io"},
-		{"public suffix itself", "github.io", "domain:github.io"},
+		{"private suffix itself", "github.io", ""},
+		{"icann suffix itself", "co.uk", ""},
+		{"email at suffix", "c@co.uk", ""},
+		{"url of suffix", "https://www.co.uk/", ""},
 		{"ipv4", "10.0.0.1", ""},
 		{"single label", "intranet", ""},
 	}
@@ -176,6 +182,27 @@ func TestNormalizeCompany(t *testing.T) {
 		{"digits", "3M Company", "3m"},
 		{"punctuation only", "!!!", ""},
 		{"empty", "", ""},
+		{"placeholder n/a", "N/A", ""},
+		{"placeholder n/a lower", "n/a", ""},
+		{"placeholder n.a.", "N.A.", ""},
+		{"placeholder none", "None", ""},
+		{"placeholder null", "NULL", ""},
+		{"placeholder dash", "-", ""},
+		{"placeholder double dash", "--", ""},
+		{"placeholder dot", ".", ""},
+		{"placeholder unknown", "Unknown", ""},
+		{"placeholder not applicable", "Not applicable", ""},
+		{"placeholder self-employed", "Self-employed", ""},
+		{"placeholder self employed", "self employed", ""},
+		{"placeholder freelancer", "Freelancer", ""},
+		{"placeholder private", "private", ""},
+		{"placeholder student", "Student", ""},
+		{"placeholder test with suffix", "Test Ltd", ""},
+		{"placeholder no company", "No company", ""},
+		{"placeholder full width", "ＮＯＮＥ", ""},
+		{"placeholder word inside name kept", "None Such Widgets", "none such widgets"},
+		{"home in name kept", "Home Depot", "home depot"},
+		{"single letter kept", "X Corp.", "x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -251,6 +278,12 @@ func FuzzNormalizeDomain(f *testing.F) {
 		}
 
 		account := RegistrableDomain(got)
+		if account == "" {
+			if !IsPublicSuffix(got) {
+				t.Fatalf("RegistrableDomain(%q) = \"\", but it is not a public suffix", got)
+			}
+			return
+		}
 		if !isNormalDomain(account) || !strings.HasSuffix("."+got, "."+account) {
 			t.Fatalf("RegistrableDomain(%q) = %q, which is not a normal parent domain", got, account)
 		}
@@ -297,6 +330,8 @@ var companyKeyInputs = []string{
 	"Acme&Widgets", "A+B", "a '.b", "S.A.", "\x00Acme\x7f", "Acme\tInc\n", "Acme, Inc. & Co", "Co & Co",
 	strings.Repeat("a", 198) + " Ltd", strings.Repeat("a", 196) + " Ltd x", strings.Repeat("Ltd ", 100),
 	strings.Repeat("word ", 60), strings.Repeat("a", 500), "\xff\xfe Acme",
+	"N/A", "n/a", "None", "Self-employed", "self employed", "Test Ltd", "-", "--", ".", "ＮＯＮＥ",
+	"None Such Widgets", "Freelancer & Co",
 }
 
 func TestAppendCompanyKeyMatchesCompanyKey(t *testing.T) {
