@@ -279,11 +279,12 @@ func (p *Plan) isFreeMailDomain(d string) bool {
 
 // LeadDomain returns the normalised domain that identifies the lead's
 // company, trying the lead's Domain, then its Website, then its Email, and
-// skipping free-mail domains. The domain keeps its subdomains; its
+// skipping free-mail domains and public suffixes such as "co.uk", which
+// name no account. The domain keeps its subdomains; its
 // account key (lead.DomainKey) uses the registrable domain. When the only domain found is a free-mail
 // one, domain is "" and freeMail names it. Both are "" when the lead has
 // no usable domain. It does not allocate when Domain is already
-// normalised.
+// normalised and lead.IsPublicSuffix has looked it up before.
 func (p *Plan) LeadDomain(l *lead.Lead) (domain, freeMail string) {
 	candidates := [3]string{l.Domain, l.Website, l.Email}
 	for i, c := range candidates {
@@ -296,7 +297,7 @@ func (p *Plan) LeadDomain(l *lead.Lead) (domain, freeMail string) {
 		} else {
 			d = lead.NormalizeDomain(c)
 		}
-		if d == "" {
+		if d == "" || lead.IsPublicSuffix(d) {
 			continue
 		}
 		if p.isFreeMailDomain(d) {
@@ -354,11 +355,16 @@ func (p *Plan) ReferrerKeys(l *lead.Lead) []string {
 
 // ReferrerDomain returns the normalised domain that a lead's Referrer
 // names, or "": a referrer is read as a domain only when it has no spaces
-// and a dot, so "Acme Inc." stays a company name.
+// and a dot, so "Acme Inc." stays a company name, and a public suffix such
+// as "co.uk" is no domain.
 func ReferrerDomain(referrer string) string {
 	r := strings.TrimSpace(referrer)
 	if r == "" || strings.ContainsAny(r, " \t") || !strings.Contains(strings.TrimSuffix(r, "."), ".") {
 		return ""
 	}
-	return lead.NormalizeDomain(r)
+	d := lead.NormalizeDomain(r)
+	if d == "" || lead.IsPublicSuffix(d) {
+		return ""
+	}
+	return d
 }

@@ -820,6 +820,15 @@ func TestAccountAndReferrerKeys(t *testing.T) {
 		{"referrer domain", lead.Lead{Referrer: "globex.com"}, "", "domain:globex.com company:globexcom"},
 		{"referrer subdomain", lead.Lead{Referrer: "eu.globex.com"}, "", "domain:globex.com company:euglobexcom"},
 		{"referrer name", lead.Lead{Referrer: "Globex Inc."}, "", "company:globex"},
+		{"public suffix email gives company only", lead.Lead{Email: "c@co.uk", Company: "Acme"}, "company:acme", ""},
+		{"public suffix email without company", lead.Lead{Email: "c@co.uk"}, "", ""},
+		{"private suffix website skipped", lead.Lead{Website: "https://github.io/", Email: "kim@acme.com"}, "domain:acme.com", ""},
+		{"placeholder company n/a", lead.Lead{Email: "kim@gmail.com", Company: "N/A"}, "", ""},
+		{"placeholder company none", lead.Lead{Email: "kim@gmail.com", Company: "None"}, "", ""},
+		{"placeholder company self-employed", lead.Lead{Email: "kim@gmail.com", Company: "Self-employed"}, "", ""},
+		{"placeholder company keeps domain", lead.Lead{Domain: "acme.com", Company: "n/a"}, "domain:acme.com", ""},
+		{"referrer placeholder", lead.Lead{Referrer: "none"}, "", ""},
+		{"referrer public suffix", lead.Lead{Referrer: "co.uk"}, "", "company:couk"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
