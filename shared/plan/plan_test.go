@@ -313,6 +313,20 @@ func TestParseInvalid(t *testing.T) {
 			message: "wildcard",
 		},
 		{
+			name:    "wildcard subdomain origin",
+			edit:    func(s string) string { return s + "site:\n  origins: ['https://*.example.com']\n" },
+			line:    14,
+			path:    "site.origins[0]",
+			message: `invalid origin "https://*.example.com": an origin is matched exactly`,
+		},
+		{
+			name:    "wildcard port origin",
+			edit:    func(s string) string { return s + "site:\n  origins: ['http://localhost:*']\n" },
+			line:    14,
+			path:    "site.origins[0]",
+			message: "matches no site",
+		},
+		{
 			name:    "origin with path",
 			edit:    func(s string) string { return s + "site:\n  origins: [https://example.com/form]\n" },
 			line:    14,
@@ -623,14 +637,14 @@ func TestParseInvalid(t *testing.T) {
 			edit:    func(s string) string { return s + "currency: DEM\n" },
 			line:    13,
 			path:    "currency",
-			message: `currency "DEM" is not legal tender`,
+			message: `currency "DEM" is not a current currency in the CLDR data`,
 		},
 		{
 			name:    "currency code for no currency",
 			edit:    func(s string) string { return s + "currency: XXX\n" },
 			line:    13,
 			path:    "currency",
-			message: `currency "XXX" is not legal tender`,
+			message: `currency "XXX" is not a current currency in the CLDR data`,
 		},
 		{
 			name:    "second document",
