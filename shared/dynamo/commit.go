@@ -38,11 +38,12 @@ const (
 	condFits      = "attribute_not_exists(active) OR active < :limit"
 	updateReserve = "SET active = if_not_exists(active, :zero) + :one"
 	// updateClaim writes each owner attribute only where the item has
-	// none, so on an owned account it changes nothing and, having no
-	// condition, never cancels the transaction. It relies on SetOwner
-	// writing every attribute, reason included.
+	// none, so on an account the claiming rep owns it changes nothing. It
+	// relies on SetOwner writing every attribute, reason included.
+	// condClaim fails it on an account owned by another rep.
 	updateClaim = "SET #rep = if_not_exists(#rep, :rep), #customer = if_not_exists(#customer, :customer), " +
 		"#since = if_not_exists(#since, :since), #reason = if_not_exists(#reason, :reason)"
+	condClaim = "attribute_not_exists(#rep) OR #rep = :rep"
 )
 
 // Commit stores rec, takes its idempotency keys and applies its reservation
@@ -70,8 +71,8 @@ func (s *Store) Commit(ctx context.Context, rec store.Record) error {
 		return fmt.Errorf("dynamo: commit %q: %w: %d idempotency keys, over the %d one transaction can take",
 			id, store.ErrInvalid, len(keys), maxTransactionKeys)
 	}
-	// Claims take the actions left over, so that they never fail the
-	// Commit; intake claims at most two keys.
+	// Claims take the actions left over; intake claims at most two keys.
+	// NOTE: claims past the room left are neither checked nor written.
 	if room := maxTransactionKeys - len(keys); len(claims) > room {
 		claims = claims[:room]
 	}
@@ -79,8 +80,8 @@ func (s *Store) Commit(ctx context.Context, rec store.Record) error {
 }
 
 // claimableKeys returns the account keys whose item key fits DynamoDB's
-// limit. Commit skips the others, because a claim never fails a Commit;
-// Snapshot rejects such keys, so they have no owner to find anyway.
+// limit. Commit skips the others: Snapshot rejects such keys, so no item
+// can hold an owner for them.
 func claimableKeys(accounts []string) []string {
 	out := make([]string, 0, len(accounts))
 	for _, k := range accounts {
@@ -163,8 +164,18 @@ attempts:
 		if failed(0) {
 			return s.storedLeadConflict(ctx, rec, keys)
 		}
-		if res.Rep != "" && failed(1+len(keys)) {
-			return fmt.Errorf("dynamo: commit %q: reserve %q: %w: limit %d reached", id, res.Rep, store.ErrFull, res.Limit)
+		first := 1 + len(keys)
+		if res.Rep != "" {
+			if failed(first) {
+				return fmt.Errorf("dynamo: commit %q: reserve %q: %w: limit %d reached", id, res.Rep, store.ErrFull, res.Limit)
+			}
+			first++
+		}
+		for i, k := range claims {
+			if failed(first + i) {
+				owned := &store.OwnedError{Key: k, Owner: repOf(reasons[first+i].Item)}
+				return fmt.Errorf("dynamo: commit %q: %w", id, owned)
+			}
 		}
 		return mapError("commit", id, err, nil)
 	}
@@ -242,12 +253,16 @@ func (s *Store) reserveUpdate(res routing.Reservation) *types.Update {
 }
 
 // claimUpdate sets owner on the ACCT# item of accountKey unless the item
-// has one; see updateClaim.
+// has one, and fails when another rep owns it; see updateClaim. The failed
+// item comes back with the cancellation reason, so repOf can name the
+// owner.
 func (s *Store) claimUpdate(accountKey string, owner store.Owner) *types.Update {
 	return &types.Update{
-		TableName:        aws.String(s.table),
-		Key:              keyOf(prefixAccount + accountKey),
-		UpdateExpression: aws.String(updateClaim),
+		TableName:                           aws.String(s.table),
+		Key:                                 keyOf(prefixAccount + accountKey),
+		UpdateExpression:                    aws.String(updateClaim),
+		ConditionExpression:                 aws.String(condClaim),
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 		ExpressionAttributeNames: map[string]string{
 			"#rep": "rep", "#customer": "customer", "#since": "since", "#reason": "reason",
 		},
@@ -258,6 +273,15 @@ func (s *Store) claimUpdate(accountKey string, owner store.Owner) *types.Update 
 			":reason":   &types.AttributeValueMemberS{Value: owner.Reason},
 		},
 	}
+}
+
+// repOf returns the rep attribute of an ACCT# item returned with a failed
+// condition, or "" when the backend returned no item.
+func repOf(item map[string]types.AttributeValue) string {
+	if rep, ok := item["rep"].(*types.AttributeValueMemberS); ok {
+		return rep.Value
+	}
+	return ""
 }
 
 // resolveHeldKey explains why idempotency key k could not be taken for lead
@@ -326,16 +350,21 @@ func (s *Store) takeOverOrphan(ctx context.Context, k string, claim keyItem) err
 //
 //  1. each idempotency key, with a conditional Put that succeeds only if the
 //     key is free; a held key stops the Commit before it reserves anything;
-//  2. the reservation, with a conditional Update of the rep's counter;
-//  3. the lead, with a Put that succeeds only if its id is new;
-//  4. each account claim, with a Put that succeeds only if the account has
-//     no owner. A claim that fails, for that or any other reason, is
-//     ignored, because the lead is stored by then.
+//  2. each account claim, with a conditional Update that succeeds only if
+//     the account has no owner or is owned by the decision's owner; an
+//     account owned by another rep stops the Commit with *store.OwnedError;
+//  3. the reservation, with a conditional Update of the rep's counter;
+//  4. the lead, with a Put that succeeds only if its id is new.
 //
-// A failure at steps 1 to 3 undoes the earlier ones: the counter is
-// decremented and keys this Commit took are deleted. Concurrent Commits on the same key
-// therefore see it held by a lead that is not stored yet, and get
-// ErrConflict rather than a *DuplicateError.
+// A failure at any step undoes the earlier ones: the counter is
+// decremented, and the keys and the accounts this Commit took are deleted.
+// Concurrent Commits on the same key therefore see it held by a lead that
+// is not stored yet, and get ErrConflict rather than a *DuplicateError.
+//
+// NOTE: the claims are not atomic with the lead. A Commit that loses a
+// claim to one whose lead then fails gets *store.OwnedError for an
+// account that ends up with no owner, and a Commit that finds its owner's
+// claim in place keeps its lead when that claim is undone.
 //
 // A process that dies between the steps leaves keys that name a lead that
 // does not exist, and possibly one reserved place. Snapshot ignores such
@@ -349,15 +378,19 @@ func (s *Store) commitSequential(ctx context.Context, rec store.Record, keys, cl
 		return fmt.Errorf("dynamo: commit %q: %w", id, err)
 	}
 
-	var taken []string
+	var taken, claimed []string
 	var reserved string
 	undo := func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
 		defer cancel()
 		// NOTE: an undo that fails leaves the same residue as a crash,
-		// which the recovery described above clears.
+		// which the recovery described above clears, except for a claimed
+		// account, which keeps its owner.
 		if reserved != "" {
 			_ = s.release(ctx, reserved)
+		}
+		for _, k := range claimed {
+			_ = s.dropClaim(ctx, k, rec.Claim())
 		}
 		for _, k := range taken {
 			_ = s.dropKey(ctx, k, id)
@@ -371,6 +404,17 @@ func (s *Store) commitSequential(ctx context.Context, rec store.Record, keys, cl
 			return fmt.Errorf("dynamo: commit %q: %w", id, err)
 		}
 		taken = append(taken, k)
+	}
+
+	for _, k := range claims {
+		created, err := s.claimAccount(ctx, k, rec.Claim())
+		if err != nil {
+			undo()
+			return fmt.Errorf("dynamo: commit %q: %w", id, err)
+		}
+		if created {
+			claimed = append(claimed, k)
+		}
 	}
 
 	if res := rec.Decision.Reservation; res.Rep != "" {
@@ -404,27 +448,59 @@ func (s *Store) commitSequential(ctx context.Context, rec store.Record, keys, cl
 		}
 		return mapError("commit", id, err, nil)
 	}
-
-	// NOTE: a claim lost to a throttle or a network error is dropped
-	// silently; the next lead from the company claims the account again.
-	for _, k := range claims {
-		s.claimIfFree(ctx, k, rec.Claim())
-	}
 	return nil
 }
 
-// claimIfFree puts the ACCT# item of accountKey only if it does not exist,
-// in one request, and ignores the outcome.
-func (s *Store) claimIfFree(ctx context.Context, accountKey string, owner store.Owner) {
-	av, err := s.encodeOwner(accountKey, owner)
-	if err != nil {
-		return
-	}
-	_, _ = s.client.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:           aws.String(s.table),
-		Item:                av,
-		ConditionExpression: aws.String(condNew),
+// claimAccount sets owner on the ACCT# item of accountKey with the
+// transaction's claim update, in one request. It returns created true when
+// the item had no owner before, so that an undo may delete it, and a
+// *store.OwnedError when another rep owns the account.
+func (s *Store) claimAccount(ctx context.Context, accountKey string, owner store.Owner) (created bool, err error) {
+	u := s.claimUpdate(accountKey, owner)
+	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                           u.TableName,
+		Key:                                 u.Key,
+		UpdateExpression:                    u.UpdateExpression,
+		ConditionExpression:                 u.ConditionExpression,
+		ExpressionAttributeNames:            u.ExpressionAttributeNames,
+		ExpressionAttributeValues:           u.ExpressionAttributeValues,
+		ReturnValues:                        types.ReturnValueAllOld,
+		ReturnValuesOnConditionCheckFailure: u.ReturnValuesOnConditionCheckFailure,
 	})
+
+	if errorCode(err) == "ConditionalCheckFailedException" {
+		owned := &store.OwnedError{Key: accountKey}
+		var failed *types.ConditionalCheckFailedException
+		if errors.As(err, &failed) {
+			owned.Owner = repOf(failed.Item)
+		}
+		return false, owned
+	}
+	if err != nil {
+		return false, mapError("claim account", accountKey, err, nil)
+	}
+	_, owned := out.Attributes["rep"]
+	return !owned, nil
+}
+
+// dropClaim deletes the ACCT# item of accountKey if it still carries the
+// owner that this Commit's claim set.
+func (s *Store) dropClaim(ctx context.Context, accountKey string, owner store.Owner) error {
+	_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName:                aws.String(s.table),
+		Key:                      keyOf(prefixAccount + accountKey),
+		ConditionExpression:      aws.String("#rep = :rep AND #since = :since AND #reason = :reason"),
+		ExpressionAttributeNames: map[string]string{"#rep": "rep", "#since": "since", "#reason": "reason"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":rep":    &types.AttributeValueMemberS{Value: owner.Rep},
+			":since":  &types.AttributeValueMemberS{Value: owner.Since.UTC().Format(time.RFC3339Nano)},
+			":reason": &types.AttributeValueMemberS{Value: owner.Reason},
+		},
+	})
+	if err != nil && errorCode(err) != "ConditionalCheckFailedException" {
+		return mapError("delete claim of account", accountKey, err, nil)
+	}
+	return nil
 }
 
 // claimKey takes idempotency key k for rec with a conditional Put.
