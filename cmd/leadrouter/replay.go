@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -32,9 +34,15 @@ const (
 	replayBackoffMax  = 10 * time.Second
 	replayTimeout     = 30 * time.Second
 	maxConcurrency    = 64
+	// refusedAttempts and refusedDelayMax limit the retries of a refused
+	// connection, where nothing listens at --to: a restarting server is
+	// back within a second, and a stopped one will not come back on its
+	// own. With the defaults a refused row takes about 1 s.
+	refusedAttempts = 3
+	refusedDelayMax = 500 * time.Millisecond
 	// maxUnreachableRows is how many rows in a row may fail to reach the
-	// server, each after every retry, before the run stops: with the
-	// server down, each further row would only add about 25 s of backoff.
+	// server, each after every retry, before the run stops. With the
+	// server stopped, the run stops after about 5 s.
 	maxUnreachableRows = 5
 )
 
@@ -270,7 +278,14 @@ func replay(ctx context.Context, opts replayOptions) (*replaySummary, error) {
 	shortLines, feedErr := feedRows(runCtx, reader, opts.mapping, len(header), digest, rows)
 	close(rows)
 	workers.Wait()
-	_ = bar.Finish()
+
+	// A run that stopped early leaves the bar where it stopped, so that it
+	// does not claim every row was done.
+	if stopped != nil || ctx.Err() != nil {
+		_ = bar.Exit()
+	} else {
+		_ = bar.Finish()
+	}
 
 	summary.elapsed = time.Since(started)
 	summary.shortRows = shortLines
@@ -374,20 +389,25 @@ type rowResult struct {
 	// unreachable is set when the request failed before any response,
 	// such as a refused connection or a time-out.
 	unreachable bool
+	// refused is set when the connection could not be made at all, which
+	// postRow retries only refusedAttempts times.
+	refused bool
 	// interrupted is set when the run stopped before the row was done.
 	interrupted bool
 }
 
 // postRow posts one row, retrying on 429, 502, 503, 504 and network
 // errors with exponential backoff from backoffBase, or the server's
-// Retry-After.
+// Retry-After. A refused connection gets refusedAttempts attempts with
+// delays of at most refusedDelayMax, the others replayAttempts.
 func postRow(ctx context.Context, client *http.Client, endpoint string, row replayRow, backoffBase time.Duration) rowResult {
 	if row.readErr != nil {
 		return rowResult{status: 0, reasons: []string{"CSV: " + row.readErr.Error()}}
 	}
 
 	var last rowResult
-	for attempt := 0; attempt < replayAttempts; attempt++ {
+	attempts := replayAttempts
+	for attempt := 0; attempt < attempts; attempt++ {
 		result, retryAfter := postOnce(ctx, client, endpoint, row)
 		if ctx.Err() != nil && result.unreachable {
 			return rowResult{interrupted: true}
@@ -396,10 +416,20 @@ func postRow(ctx context.Context, client *http.Client, endpoint string, row repl
 			return result
 		}
 		last = result
+		if attempt == attempts-1 {
+			break
+		}
 
 		delay := min(backoffBase<<attempt, replayBackoffMax)
 		if retryAfter > 0 {
 			delay = min(retryAfter, 3*replayBackoffMax)
+		}
+		if result.refused {
+			// Only refused connections so far: retry briefly.
+			attempts = min(attempts, refusedAttempts)
+			delay = min(delay, refusedDelayMax)
+		} else {
+			attempts = replayAttempts
 		}
 		timer := time.NewTimer(delay)
 		select {
@@ -409,8 +439,19 @@ func postRow(ctx context.Context, client *http.Client, endpoint string, row repl
 		case <-timer.C:
 		}
 	}
-	last.failure = fmt.Sprintf("%s (gave up after %d attempts)", last.failure, replayAttempts)
+	last.failure = fmt.Sprintf("%s (gave up after %d attempts)", last.failure, attempts)
 	return last
+}
+
+// isRefused reports whether err means that no server accepted the
+// connection: the port is closed, or the dial failed before any byte was
+// sent.
+func isRefused(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial" && !opErr.Timeout()
 }
 
 func (r rowResult) retryable() bool {
@@ -434,7 +475,7 @@ func postOnce(ctx context.Context, client *http.Client, endpoint string, row rep
 
 	res, err := client.Do(req)
 	if err != nil {
-		return rowResult{failure: err.Error(), unreachable: true}, 0
+		return rowResult{failure: err.Error(), unreachable: true, refused: isRefused(err)}, 0
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))

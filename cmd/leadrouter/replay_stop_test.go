@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -131,5 +134,96 @@ func TestSummaryShowsEscalations(t *testing.T) {
 
 	if want := "escalated: 2, for a manager to review (all reps at capacity 2)"; !strings.Contains(out.String(), want) {
 		t.Errorf("summary does not contain %q:\n%s", want, out.String())
+	}
+}
+
+// countingTransport counts the requests the client sends, answered or not.
+type countingTransport struct {
+	mu       sync.Mutex
+	requests int
+}
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.requests++
+	c.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// closingServer accepts the first accept requests with 202 and then closes
+// its listener, so that every later connection is refused.
+func closingServer(t *testing.T, accept int) string {
+	t.Helper()
+
+	var (
+		mu       sync.Mutex
+		answered int
+	)
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		answered++
+		n := answered
+		mu.Unlock()
+
+		w.Header().Set("Connection", "close")
+		w.WriteHeader(http.StatusAccepted)
+		fmt.Fprintf(w, `{"lead_id":"L%d","owner":"ana","zone":"primary"}`, n)
+		if n == accept {
+			srv.Listener.Close()
+		}
+	})
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv.URL + "/leads"
+}
+
+func TestReplayServerClosedMidRun(t *testing.T) {
+	const accepted = 4
+
+	cases := []struct {
+		name        string
+		concurrency int
+	}{
+		{"one at a time", 1},
+		{"four in flight", 4},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			m := writeMapping(t, dir, testMapping)
+			rows := make([][]string, 200)
+			for i := range rows {
+				rows[i] = []string{fmt.Sprint("r", i), "ada@acme.example", "Acme", "Web", "", "", ""}
+			}
+			file := writeCSV(t, dir, testHeader, rows)
+			transport := &countingTransport{}
+			var progress bytes.Buffer
+
+			summary, err := replay(context.Background(), replayOptions{
+				to: closingServer(t, accepted), mapping: m, file: file, concurrency: c.concurrency,
+				progress: &progress, client: &http.Client{Transport: transport, Timeout: 5 * time.Second},
+				backoffBase: time.Millisecond,
+			})
+
+			var stopped *stoppedError
+			if !errors.As(err, &stopped) {
+				t.Fatalf("replay() error = %v, want a stoppedError", err)
+			}
+			// With several requests in flight, connections accepted before
+			// the listener closed may still be answered.
+			if summary.accepted < accepted || summary.accepted > accepted+c.concurrency-1 {
+				t.Errorf("accepted = %d, want %d to %d", summary.accepted, accepted, accepted+c.concurrency-1)
+			}
+			// A refused row gets 3 attempts, and every worker but the one
+			// that stops the run may have one more row in progress.
+			limit := summary.accepted + (maxUnreachableRows+c.concurrency-1)*3
+			if transport.requests > limit {
+				t.Errorf("requests = %d, want at most %d", transport.requests, limit)
+			}
+			if strings.Contains(progress.String(), "100%") {
+				t.Errorf("progress bar shows 100%% after an early stop:\n%s", progress.String())
+			}
+		})
 	}
 }
