@@ -22,8 +22,12 @@ type replaySummary struct {
 	duplicates int
 	rejected   int
 	failed     int
-	byRep      map[string]int
-	byZone     map[string]int
+	// byRep and byZone count every accepted row, repeats included;
+	// repeatsByRep and repeatsByZone count the repeats among them.
+	byRep         map[string]int
+	byZone        map[string]int
+	repeatsByRep  map[string]int
+	repeatsByZone map[string]int
 	// revealed counts the accepted rows whose response named the owner;
 	// only those can show an escalation.
 	revealed  int
@@ -32,6 +36,10 @@ type replaySummary struct {
 	// escalationKinds); a row whose reason has several kinds counts once
 	// under each.
 	escalations map[string]int
+	// escalatedRepeats and repeatEscalations count the repeats among
+	// escalated and escalations.
+	escalatedRepeats  int
+	repeatEscalations map[string]int
 	// shortRows are the lines of the rows with fewer fields than the
 	// header, replayed with their missing columns blank.
 	shortRows []int
@@ -52,15 +60,18 @@ type reasonGroup struct {
 
 func newReplaySummary(file, to string) *replaySummary {
 	return &replaySummary{
-		file:        file,
-		to:          to,
-		byRep:       map[string]int{},
-		byZone:      map[string]int{},
-		escalations: map[string]int{},
-		rejections:  map[string]*reasonGroup{},
-		failures:    map[string]*reasonGroup{},
-		leadIDs:     map[int]string{},
-		owners:      map[int]string{},
+		file:              file,
+		to:                to,
+		byRep:             map[string]int{},
+		byZone:            map[string]int{},
+		repeatsByRep:      map[string]int{},
+		repeatsByZone:     map[string]int{},
+		escalations:       map[string]int{},
+		repeatEscalations: map[string]int{},
+		rejections:        map[string]*reasonGroup{},
+		failures:          map[string]*reasonGroup{},
+		leadIDs:           map[int]string{},
+		owners:            map[int]string{},
 	}
 }
 
@@ -72,11 +83,15 @@ func (s *replaySummary) add(line int, r rowResult) {
 	switch {
 	case r.leadID != "":
 		s.accepted++
+		rep := firstNonEmpty(r.owner, "(not revealed)")
+		zone := firstNonEmpty(r.zone, "(not revealed)")
+		s.byRep[rep]++
+		s.byZone[zone]++
 		if r.duplicate {
 			s.duplicates++
+			s.repeatsByRep[rep]++
+			s.repeatsByZone[zone]++
 		}
-		s.byRep[firstNonEmpty(r.owner, "(not revealed)")]++
-		s.byZone[firstNonEmpty(r.zone, "(not revealed)")]++
 		s.leadIDs[line] = r.leadID
 		s.owners[line] = r.owner
 		if r.owner != "" {
@@ -84,8 +99,14 @@ func (s *replaySummary) add(line int, r rowResult) {
 		}
 		if r.escalation != "" {
 			s.escalated++
+			if r.duplicate {
+				s.escalatedRepeats++
+			}
 			for _, kind := range escalationKinds(r.escalation) {
 				s.escalations[kind]++
+				if r.duplicate {
+					s.repeatEscalations[kind]++
+				}
 			}
 		}
 
@@ -152,15 +173,15 @@ func (s *replaySummary) print(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	if s.accepted > 0 {
-		fmt.Fprintf(w, "  by rep:  %s\n", formatCounts(s.byRep))
-		fmt.Fprintf(w, "  by zone: %s\n", formatCounts(s.byZone))
+		fmt.Fprintf(w, "  by rep:  %s\n", formatCounts(s.byRep, s.repeatsByRep))
+		fmt.Fprintf(w, "  by zone: %s\n", formatCounts(s.byZone, s.repeatsByZone))
 		switch {
 		case s.revealed == 0:
 			fmt.Fprintln(w, "  escalated: unknown, because the intake does not reveal routing")
 		case s.escalated == 0:
 			fmt.Fprintln(w, "  escalated: 0")
 		default:
-			fmt.Fprintf(w, "  escalated: %d, for a manager to review (%s)\n", s.escalated, formatCounts(s.escalations))
+			fmt.Fprintf(w, "  escalated: %s, for a manager to review (%s)\n", formatCount(s.escalated, s.escalatedRepeats), formatCounts(s.escalations, s.repeatEscalations))
 		}
 	}
 
@@ -176,8 +197,18 @@ func (s *replaySummary) print(w io.Writer) {
 	}
 }
 
-// formatCounts lists counts largest first, then by name.
-func formatCounts(counts map[string]int) string {
+// formatCount returns n, followed by how many of them are repeats of an
+// earlier submission when there are any.
+func formatCount(n, repeats int) string {
+	if repeats == 0 {
+		return fmt.Sprint(n)
+	}
+	return fmt.Sprintf("%d (%d of them repeats)", n, repeats)
+}
+
+// formatCounts lists counts largest first, then by name, each with its
+// number of repeats when there are any.
+func formatCounts(counts, repeats map[string]int) string {
 	names := make([]string, 0, len(counts))
 	for name := range counts {
 		names = append(names, name)
@@ -191,7 +222,7 @@ func formatCounts(counts map[string]int) string {
 
 	parts := make([]string, len(names))
 	for i, name := range names {
-		parts[i] = fmt.Sprintf("%s %d", name, counts[name])
+		parts[i] = name + " " + formatCount(counts[name], repeats[name])
 	}
 	return strings.Join(parts, ", ")
 }
