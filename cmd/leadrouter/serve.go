@@ -177,6 +177,8 @@ type server struct {
 	http     *http.Server
 	listener net.Listener
 
+	// failureLog limits the log lines of a lasting outbox failure.
+	failureLog *outboxFailureLog
 	// stopDrain ends the outbox loop; drained is closed when it has.
 	stopDrain context.CancelFunc
 	drained   chan struct{}
@@ -252,6 +254,8 @@ func startServer(ctx context.Context, cfg serveConfig, logger zerolog.Logger) (s
 		listener: listener,
 		drained:  make(chan struct{}),
 		serveErr: make(chan error, 1),
+
+		failureLog: &outboxFailureLog{logger: logger, now: time.Now},
 	}
 	// Every append saves the whole workbook, so a backlog drains faster in
 	// the largest batches. The Google Sheets quotas behind the default
@@ -408,14 +412,19 @@ func (s *server) drainLoop(ctx context.Context) {
 }
 
 // drain writes the pending rows once and logs the outcome. A failure
-// leaves the rows in the outbox for the next drain.
+// leaves the rows in the outbox for the next drain, and s.failureLog
+// decides whether it is logged.
 func (s *server) drain(ctx context.Context) {
 	written, err := s.writer.Drain(ctx)
 	if written > 0 {
 		s.logger.Info().Int("rows", written).Str("workbook", s.book.Path()).Msg("outbox: rows written")
 	}
-	if err != nil && !errors.Is(err, context.Canceled) {
-		s.logger.Error().Err(err).Int("rows_written", written).Msg("outbox: write failed; rows stay pending")
+
+	switch {
+	case err == nil:
+		s.failureLog.succeeded()
+	case !errors.Is(err, context.Canceled):
+		s.failureLog.failed(err, written)
 	}
 }
 
