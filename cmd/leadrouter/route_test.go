@@ -207,7 +207,7 @@ func TestRouteRejectsBadInput(t *testing.T) {
 		{"state with a bad owner key", []string{"--plan", twoRepsPlan, "--state", writeFile(t, "s.json", `{"owners": {"---": "ana"}}`), goodLead}, 1, `key "---" names no domain or company`},
 		{"state with an owner not in the plan", []string{"--plan", twoRepsPlan, "--state", writeFile(t, "s.json", `{"owners": {"acme.com": "zed"}}`), goodLead}, 1, `owners: "acme.com": unknown rep "zed"`},
 		{"state lists every problem", []string{"--plan", twoRepsPlan, "--state", writeFile(t, "s.json", `{"active": {"zed": 1, "ana": -1}}`), goodLead}, 1, `active: unknown rep "zed"`},
-		{"state with an unknown key", []string{"--plan", twoRepsPlan, "--state", writeFile(t, "s.json", `{"owner": {}}`), goodLead}, 1, `unknown field "owner"`},
+		{"state with an unknown key", []string{"--plan", twoRepsPlan, "--state", writeFile(t, "s.json", `{"owner": {}}`), goodLead}, 1, `unknown key "owner"; use "active"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -71,8 +71,8 @@ func loadState(path string, p *plan.Plan) (*routing.State, error) {
 // plan. It returns every problem it finds, each naming the file, the key and
 // the fix, and a nil state when there is any.
 func readStateFile(path string, p *plan.Plan) (*teamState, []error) {
-	var in stateInput
-	if err := decodeStrict(path, &in); err != nil {
+	in, decodeProblems, err := decodeStateInput(path)
+	if err != nil {
 		return nil, []error{fmt.Errorf("state %s: %w", path, err)}
 	}
 
@@ -85,6 +85,9 @@ func readStateFile(path string, p *plan.Plan) (*teamState, []error) {
 	var problems []error
 	problem := func(format string, args ...any) {
 		problems = append(problems, fmt.Errorf("state %s: "+format, append([]any{path}, args...)...))
+	}
+	for _, err := range decodeProblems {
+		problem("%w", err)
 	}
 	unknownRep := func(section, rep string) {
 		problem("%s: unknown rep %q; use one of %s", section, rep, quoteList(p.RepIDs()))
@@ -147,6 +150,10 @@ func readAccounts(in, out map[string]string, p *plan.Plan) []error {
 	var problems []error
 	for _, k := range sortedKeys(in) {
 		rep := in[k]
+		if err := checkAccountDomain(k, p); err != nil {
+			problems = append(problems, err)
+			continue
+		}
 		key := accountKey(k)
 		switch {
 		case key == "":
@@ -167,6 +174,31 @@ func readAccounts(in, out map[string]string, p *plan.Plan) []error {
 		out[key] = rep
 	}
 	return problems
+}
+
+// checkAccountDomain rejects a key that names a free-mail domain, which
+// never establishes ownership, or a public suffix such as "co.uk" or
+// "github.io", under which anyone registers names.
+func checkAccountDomain(k string, p *plan.Plan) error {
+	var d string
+	if rest, ok := strings.CutPrefix(k, "domain:"); ok {
+		d = lead.NormalizeDomain(rest)
+	} else if !strings.HasPrefix(k, "company:") {
+		r := strings.TrimSpace(k)
+		if !strings.ContainsAny(r, " \t") && strings.Contains(strings.TrimSuffix(r, "."), ".") {
+			d = lead.NormalizeDomain(r)
+		}
+	}
+
+	switch {
+	case d == "":
+		return nil
+	case lead.IsPublicSuffix(d):
+		return fmt.Errorf("%q is the public suffix %q, which names no account; write the company's own domain such as \"acme.%s\"", k, d, d)
+	case p.IsFreeMail(d):
+		return fmt.Errorf("%q is the free-mail domain %q, which never establishes ownership; write the company's own domain or \"company:Name\"", k, d)
+	}
+	return nil
 }
 
 func accountKey(k string) string {

@@ -361,3 +361,71 @@ func TestStateRejectsBadUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestStateImportRejectsFileProblems(t *testing.T) {
+	tests := []struct {
+		name  string
+		state string
+		want  []string
+	}{
+		{
+			name:  "unknown key and wrong types listed together",
+			state: `{"activ": {}, "active": {"ana": "three", "ben": 2}, "owners": {"acme.com": 7, "initech.com": "zed"}, "customers": [], "absences": {"ana": "2026-12-24"}}`,
+			want: []string{
+				`unknown key "activ"; use "active", "owners", "customers", "absences"`,
+				`active: "ana": expected a whole number such as 3, got text "three"`,
+				`owners: "acme.com": expected a rep id such as "ana", got a number 7`,
+				`owners: "initech.com": unknown rep "zed"`,
+				`customers: expected an object of names to values, got a list []`,
+				`absences: "ana": expected a list such as ["2026-12-24 to 2026-12-28"], got text "2026-12-24"`,
+				"6 problems; nothing was imported",
+			},
+		},
+		{
+			name:  "duplicated keys",
+			state: `{"owners": {"acme.com": "ana", "acme.com": "ben"}, "active": {"ana": 1}, "active": {"ben": 1}}`,
+			want: []string{
+				`key "active" appears twice in the top level`,
+				`key "acme.com" appears twice in owners`,
+				"2 problems; nothing was imported",
+			},
+		},
+		{
+			name:  "free-mail and public-suffix accounts",
+			state: `{"owners": {"gmail.com": "ana", "co.uk": "ben", "domain:github.io": "ana", "acme.github.io": "ben"}, "customers": {"domain:mail.gmail.com": "ben", "company:Gmail": "ana"}}`,
+			want: []string{
+				`owners: "gmail.com" is the free-mail domain "gmail.com"`,
+				`owners: "co.uk" is the public suffix "co.uk", which names no account`,
+				`owners: "domain:github.io" is the public suffix "github.io"`,
+				`customers: "domain:mail.gmail.com" is the free-mail domain "mail.gmail.com"`,
+				"4 problems; nothing was imported",
+			},
+		},
+		{
+			name:  "placeholder company",
+			state: `{"owners": {"N/A": "ana", "company:Self-employed": "ben"}}`,
+			want: []string{
+				`owners: key "N/A" names no domain or company`,
+				`owners: key "company:Self-employed" names no domain or company`,
+				"2 problems; nothing was imported",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := t.TempDir()
+			state := writeFile(t, "bad.json", tt.state)
+
+			code, _, stderr := runCommand(t, "state", "import", "--plan", twoRepsPlan, "--data", data, state)
+
+			if code != 1 {
+				t.Errorf("exit code = %d, want 1", code)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr)
+				}
+			}
+		})
+	}
+}
