@@ -35,8 +35,8 @@ const (
 	replayTimeout     = 30 * time.Second
 	maxConcurrency    = 64
 	// refusedAttempts and refusedDelayMax limit the retries of a refused
-	// connection, where nothing listens at --to: a restarting server is
-	// back within a second, and a stopped one will not come back on its
+	// connection, where nothing listens at --to. A restarting server is
+	// back within a second, and a stopped one does not come back on its
 	// own. With the defaults a refused row takes about 1 s.
 	refusedAttempts = 3
 	refusedDelayMax = 500 * time.Millisecond
