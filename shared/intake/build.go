@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -57,6 +58,8 @@ type submission struct {
 	// names maps a canonical field to the name it was submitted under, so
 	// problems name the field the client sent.
 	names map[string]string
+	// currency is the plan's ISO 4217 code, the only one potential takes.
+	currency string
 }
 
 func (s *submission) problem(canonical, problem, accepted string) {
@@ -67,13 +70,18 @@ func (s *submission) problem(canonical, problem, accepted string) {
 	s.problems = append(s.problems, FieldProblem{Field: name, Problem: problem, Accepted: accepted})
 }
 
-// buildLead maps submitted fields onto a lead. Two fields that map to one
-// lead field (aliases, or one name sent twice) may both be set only to the
-// same value. Different values are a problem that names both fields.
-func buildLead(fields []submitted) submission {
-	s := submission{names: make(map[string]string)}
+// buildLead maps submitted fields onto a lead whose potential is in the
+// plan's currency, an ISO 4217 code. Two fields that map to one lead field
+// (aliases, or one name sent twice) may both be set only to the same
+// value. Different values are a problem that names both fields. A fallback
+// alias (see fallbackAliases) fills its field only when no primary alias
+// has a value, and is otherwise kept as an attribute.
+func buildLead(fields []submitted, currency string) submission {
+	s := submission{names: make(map[string]string), currency: currency}
 	values := make(map[string]string)
 	attributes := make(map[string]string)
+	fallbacks := make(map[string]string)
+	fallbackNames := make(map[string]string)
 	// contact is set when a contact field was submitted, even with a
 	// value that is then rejected, so it is reported once, as invalid,
 	// and not again as missing.
@@ -103,6 +111,14 @@ func buildLead(fields []submitted) submission {
 
 		canonical := canonicalName(name)
 		if canonical == "" {
+			if existing, seen := attributes[name]; seen && f.repeated && existing != value {
+				s.problems = append(s.problems, FieldProblem{
+					Field:    name,
+					Problem:  "was submitted twice with different values",
+					Accepted: "each JSON key once in the object",
+				})
+				continue
+			}
 			if value != "" {
 				attributes[name] = value
 			}
@@ -116,14 +132,29 @@ func buildLead(fields []submitted) submission {
 			continue
 		}
 
-		existing, seen := values[canonical]
+		target, targetNames := values, s.names
+		if fallbackAliases[foldName(name)] {
+			target, targetNames = fallbacks, fallbackNames
+		}
+		existing, seen := target[canonical]
 		switch {
 		case !seen || existing == "":
-			values[canonical] = value
-			s.names[canonical] = name
-		case value == "" || sameValue(canonical, existing, value):
+			target[canonical] = value
+			targetNames[canonical] = name
+		case value == "" || sameValue(canonical, existing, value, currency):
 		default:
-			s.problems = append(s.problems, conflict(s.names[canonical], name, canonical))
+			s.problems = append(s.problems, conflict(targetNames[canonical], name, canonical))
+		}
+	}
+	for _, canonical := range sortedKeys(fallbacks) {
+		value := fallbacks[canonical]
+		switch {
+		case value == "":
+		case values[canonical] == "":
+			values[canonical] = value
+			s.names[canonical] = fallbackNames[canonical]
+		default:
+			attributes[fallbackNames[canonical]] = value
 		}
 	}
 	s.checkFullName(values)
@@ -167,7 +198,7 @@ func conflict(first, second, canonical string) FieldProblem {
 // sameValue reports whether two values of one lead field mean the same:
 // equal text, an email differing only in case, or numbers that parse to
 // the same value ("10k" and "10,000").
-func sameValue(canonical, a, b string) bool {
+func sameValue(canonical, a, b, currency string) bool {
 	if a == b {
 		return true
 	}
@@ -179,8 +210,8 @@ func sameValue(canonical, a, b string) bool {
 		y, errY := parseEmployees(b)
 		return errX == nil && errY == nil && x == y
 	case fieldPotential:
-		x, errX := parsePotential(a)
-		y, errY := parsePotential(b)
+		x, errX := parsePotential(a, currency)
+		y, errY := parsePotential(b, currency)
 		return errX == nil && errY == nil && x == y
 	}
 	return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
@@ -325,10 +356,14 @@ func (s *submission) fill(values map[string]string) {
 	}
 
 	if text := values[fieldPotential]; text != "" {
-		v, err := parsePotential(text)
-		if err != nil {
+		v, err := parsePotential(text, s.currency)
+		var wrongCurrency *currencyError
+		switch {
+		case errors.As(err, &wrongCurrency):
+			s.problem(fieldPotential, fmt.Sprintf("%q %v", text, err), fmt.Sprintf("an amount in %s, the plan's currency, written with its code or with no currency", s.currency))
+		case err != nil:
 			s.problem(fieldPotential, fmt.Sprintf("%q %v", text, err), acceptedPotential)
-		} else {
+		default:
 			l.Potential = v
 		}
 	}

@@ -56,6 +56,19 @@ var aliases = buildAliases(map[string][]string{
 	fieldForm:         {"form", "form_name", "form_id"},
 })
 
+// fallbackAliases are the folded aliases that fill a lead field only when
+// none of its primary aliases has a value; otherwise they are kept as
+// attributes. Each names something related but different: utm_source is
+// the ad campaign's source where source is how the lead came in, a
+// country code sits beside a country name, a url field is often the page
+// the form was on, and a form id sits beside the form name.
+var fallbackAliases = map[string]bool{
+	foldName("utm_source"):   true,
+	foldName("country_code"): true,
+	foldName("url"):          true,
+	foldName("form_id"):      true,
+}
+
 func buildAliases(names map[string][]string) map[string]string {
 	table := make(map[string]string)
 	for canonical, list := range names {

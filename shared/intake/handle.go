@@ -64,7 +64,7 @@ func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTP
 	}
 	reply = replyStyle{browser: b.form && !acceptsJSON(req.header("accept")), notes: b.notes}
 
-	sub := buildLead(b.fields)
+	sub := buildLead(b.fields, h.deps.Currency)
 	headerKey, problem := checkIdempotencyHeader(req.header("idempotency-key"))
 	if problem != nil {
 		sub.problems = append(sub.problems, *problem)
@@ -118,18 +118,26 @@ func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTP
 	return h.accepted(reply, rec, duplicate)
 }
 
+// errClaimLoop means the lead's company kept changing owner between
+// routing attempts.
+var errClaimLoop = errors.New("every routing attempt lost the lead's company to another rep")
+
 // route loads the state, routes the lead and commits it. When a capacity
 // reservation fails because the rep filled up since the snapshot, the rep
-// is marked full and the lead routed again, at most once per rep plus one.
-// When a key turns out to be taken, the stored lead that holds it is
-// returned with duplicate set.
+// is marked full and the lead routed again. When the lead's company was
+// claimed by another rep since the snapshot, that rep is recorded as its
+// owner and the lead routed again, so that concurrent leads from one new
+// company end with one owner. It makes at most one attempt per rep and per
+// claimed account key, plus one. When a key turns out to be taken, the
+// stored lead that holds it is returned with duplicate set.
 func (h *Handler) route(ctx context.Context, l lead.Lead, keys []string) (rec store.Record, duplicate bool, err error) {
-	snap, err := h.deps.Store.Snapshot(ctx, store.Query{
+	query := store.Query{
 		IdempotencyKeys: keys,
 		AccountKeys:     h.deps.AccountKeys(&l),
 		Reps:            h.deps.Reps,
 		Now:             l.ReceivedAt,
-	})
+	}
+	snap, err := h.deps.Store.Snapshot(ctx, query)
 	if err != nil {
 		return store.Record{}, false, fmt.Errorf("snapshot: %w", err)
 	}
@@ -141,6 +149,9 @@ func (h *Handler) route(ctx context.Context, l lead.Lead, keys []string) (rec st
 	if state.Active == nil {
 		state.Active = make(map[string]int)
 	}
+	if state.Owners == nil {
+		state.Owners = make(map[string]string)
+	}
 	// The lead's own company, never its referrer, becomes an open
 	// opportunity of the owner wherever it has no owner yet. Without a
 	// plan there are no account keys to claim.
@@ -148,12 +159,14 @@ func (h *Handler) route(ctx context.Context, l lead.Lead, keys []string) (rec st
 	if h.deps.Plan != nil {
 		claims = h.deps.Plan.AccountKeys(&l)
 	}
-	for attempt := 0; attempt <= len(h.deps.Reps); attempt++ {
+	attempts := len(h.deps.Reps) + len(claims) + 1
+	for attempt := 0; attempt < attempts; attempt++ {
 		decision := h.deps.Router.Route(&l, &state, l.ReceivedAt)
 		rec = store.Record{Lead: l, Decision: decision, IdempotencyKeys: keys, ClaimAccounts: claims}
 
 		err = h.deps.Store.Commit(ctx, rec)
 		var dup *store.DuplicateError
+		var owned *store.OwnedError
 		switch {
 		case err == nil:
 			return rec, false, nil
@@ -165,11 +178,30 @@ func (h *Handler) route(ctx context.Context, l lead.Lead, keys []string) (rec st
 			return original, true, nil
 		case errors.Is(err, store.ErrFull):
 			state.Active[decision.Reservation.Rep] = decision.Reservation.Limit
+		case errors.As(err, &owned) && owned.Owner != "":
+			state.Owners[owned.Key] = owned.Owner
+		case errors.As(err, &owned):
+			// The backend did not name the owner, so the accounts are read
+			// again.
+			fresh, serr := h.deps.Store.Snapshot(ctx, query)
+			if serr != nil {
+				return store.Record{}, false, fmt.Errorf("snapshot after account %q was claimed: %w", owned.Key, serr)
+			}
+			if fresh.Duplicate != nil {
+				return *fresh.Duplicate, true, nil
+			}
+			state.Owners = fresh.State.Owners
+			state.Customers = fresh.State.Customers
 		default:
 			return store.Record{}, false, fmt.Errorf("commit: %w", err)
 		}
 	}
-	return store.Record{}, false, fmt.Errorf("route: %w (%d attempts, last: %v)", errRoutingLoop, len(h.deps.Reps)+1, err)
+
+	loop := errRoutingLoop
+	if errors.Is(err, store.ErrOwned) {
+		loop = errClaimLoop
+	}
+	return store.Record{}, false, fmt.Errorf("route: %w (%d attempts, last: %v)", loop, attempts, err)
 }
 
 // fillDomain sets the lead's domain from a company email address when the

@@ -30,6 +30,10 @@ import (
 	"github.com/leadrouter/leadrouter/shared/store"
 )
 
+// defaultCurrency is the currency of potential without a plan, the same
+// as the plan's default.
+const defaultCurrency = "USD"
+
 // Body size limits in bytes. API Gateway accepts 10 MB and a synchronous
 // Lambda invocation 6 MB; a lead form needs a few kilobytes.
 const (
@@ -68,6 +72,11 @@ type Deps struct {
 	// whose domain must not identify a company. Nil treats no domain as
 	// free mail.
 	IsFreeMail func(domain string) bool
+	// Currency is the ISO 4217 code of lead potential. An amount written
+	// in another currency is rejected, because amounts are not converted.
+	// Empty means the plan's currency, or USD, the plan default, without
+	// a plan.
+	Currency string
 	// ThankYouURL is where a browser form post is redirected, with
 	// ?lead=ID added. It may be relative, such as "/thanks".
 	ThankYouURL string
@@ -127,6 +136,9 @@ func New(deps Deps) (*Handler, error) {
 	if _, err := thankYouLocation(deps.ThankYouURL, "L-0"); err != nil {
 		return nil, fmt.Errorf("intake: new handler: ThankYouURL %q: %w", deps.ThankYouURL, err)
 	}
+	if deps.Currency == "" {
+		deps.Currency = defaultCurrency
+	}
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
@@ -165,6 +177,9 @@ func withPlan(deps Deps) Deps {
 	}
 	if deps.ThankYouURL == "" {
 		deps.ThankYouURL = p.Site.ThankYouURL
+	}
+	if deps.Currency == "" {
+		deps.Currency = p.Currency
 	}
 	deps.Origins = append(slices.Clone(p.Site.Origins), deps.Origins...)
 	return deps

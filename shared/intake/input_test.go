@@ -15,32 +15,34 @@ func TestParseAmountMultipliers(t *testing.T) {
 	cases := []struct {
 		in   string
 		want float64
+		// currency is the plan's; empty means USD.
+		currency string
 	}{
-		{"1 million", 1e6},
-		{"1 Million", 1e6},
-		{"2 billion", 2e9},
-		{"50 thousand", 50e3},
-		{"1.5 mio", 1.5e6},
-		{"1.5mio", 1.5e6},
-		{"2bn", 2e9},
-		{"2 BN", 2e9},
-		{"3b", 3e9},
-		{"10mm", 10e6},
-		{"10 MM", 10e6},
-		{"1.5M", 1.5e6},
-		{"EUR 2 million", 2e6},
-		{"2 million EUR", 2e6},
-		{"100 €", 100},
-		{"100€", 100},
-		{"2500 dollars", 2500},
-		{"10k+ usd", 10e3},
-		{"1-2 million", 1e6},
-		{"500-5k", 500},
-		{"10k-50k", 10e3},
-		{"50-50", 50},
+		{"1 million", 1e6, ""},
+		{"1 Million", 1e6, ""},
+		{"2 billion", 2e9, ""},
+		{"50 thousand", 50e3, ""},
+		{"1.5 mio", 1.5e6, ""},
+		{"1.5mio", 1.5e6, ""},
+		{"2bn", 2e9, ""},
+		{"2 BN", 2e9, ""},
+		{"3b", 3e9, ""},
+		{"10mm", 10e6, ""},
+		{"10 MM", 10e6, ""},
+		{"1.5M", 1.5e6, ""},
+		{"EUR 2 million", 2e6, "EUR"},
+		{"2 million EUR", 2e6, "EUR"},
+		{"100 €", 100, "EUR"},
+		{"100€", 100, "EUR"},
+		{"2500 dollars", 2500, ""},
+		{"10k+ usd", 10e3, ""},
+		{"1-2 million", 1e6, ""},
+		{"500-5k", 500, ""},
+		{"10k-50k", 10e3, ""},
+		{"50-50", 50, ""},
 	}
 	for _, c := range cases {
-		got, err := parsePotential(c.in)
+		got, err := parsePotential(c.in, orUSD(c.currency))
 		if err != nil {
 			t.Errorf("parsePotential(%q) error: %v", c.in, err)
 			continue
@@ -93,7 +95,7 @@ func TestParseAmountRejectsWords(t *testing.T) {
 		{"5 xyz", `ends in "xyz"`},
 	}
 	for _, c := range cases {
-		got, err := parsePotential(c.in)
+		got, err := parsePotential(c.in, "USD")
 		if err == nil {
 			t.Errorf("parsePotential(%q) = %v, want an error", c.in, got)
 			continue
@@ -137,8 +139,8 @@ func TestInvalidInputNamesField(t *testing.T) {
 		{"byte order mark in source", "{\"company\":\"Acme\",\"source\":\"\ufeffweb\"}", "source", "U+FEFF"},
 		{"tag character in extra field", "{\"company\":\"Acme\",\"utm_term\":\"a\U000E0041b\"}", "utm_term", "U+E0041"},
 		{"bidi control in field name", "{\"company\":\"Acme\",\"utm\u202eterm\":\"x\"}", "utm\u202eterm", "invisible formatting"},
-		{"JSON email and Email differ", `{"email":"a@example.com","Email":"b@example.com"}`, "email", `different value from "Email"`},
-		{"budget and amount differ", `{"company":"Acme","budget":"10k","amount":"20k"}`, "budget", `different value from "amount"`},
+		{"JSON email and Email differ", `{"email":"a@example.com","Email":"b@example.com"}`, "Email", `different value from "email"`},
+		{"budget and amount differ", `{"company":"Acme","budget":"10k","amount":"20k"}`, "amount", `different value from "budget"`},
 		{"name and first name disagree", `{"company":"Acme","name":"Ada Lovelace","first_name":"Grace"}`, "name", `does not match first_name "Grace"`},
 		{"name and both parts disagree", `{"company":"Acme","name":"Ada Lovelace","first_name":"Ada","last_name":"King"}`, "name", `first_name and last_name "Ada King"`},
 		{"name and last name disagree", `{"company":"Acme","full_name":"Ada Lovelace","surname":"Hopper"}`, "full_name", `surname "Hopper"`},
@@ -687,4 +689,12 @@ fallback: [rep-b]
 		t.Fatalf("parse plan: %v", err)
 	}
 	return p
+}
+
+// orUSD returns currency, or USD, the plan default, when it is empty.
+func orUSD(currency string) string {
+	if currency == "" {
+		return "USD"
+	}
+	return currency
 }

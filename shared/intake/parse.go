@@ -11,7 +11,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -44,6 +43,10 @@ type submitted struct {
 	// scalars joined with ", " as checkbox groups are submitted. Lead
 	// fields reject all three; extra fields keep them.
 	jsonType string
+	// repeated marks a JSON key that came earlier in the same object.
+	// Unlike a repeated form field, such as a checkbox group, it is
+	// never meant, so even a field kept as an attribute must not differ.
+	repeated bool
 }
 
 // body is a request body read into fields.
@@ -216,40 +219,50 @@ func toUTF8(s string, enc encoding.Encoding) (string, error) {
 	return s, nil
 }
 
+// readJSON reads one JSON object in the order its keys were sent. It
+// streams the keys with json.Decoder.Token, so maxFields applies before the
+// values are decoded, and a key sent twice reaches buildLead twice, marked
+// so that different values are reported as they are for a form.
 func readJSON(data []byte, enc encoding.Encoding) (body, *requestError) {
 	text, err := toUTF8(string(data), enc)
 	if err != nil {
 		return body{}, invalidBody("is not valid UTF-8", "UTF-8 JSON, or name the charset in Content-Type")
 	}
 
+	const acceptedObject = `a JSON object such as {"email": "ada@example.com", "company": "Example Ltd"}`
 	decoder := json.NewDecoder(strings.NewReader(text))
 	decoder.UseNumber()
-	var object map[string]any
-	if err := decoder.Decode(&object); err != nil {
-		return body{}, invalidBody("is not a JSON object: "+err.Error(), `a JSON object such as {"email": "ada@example.com", "company": "Example Ltd"}`)
+	open, err := decoder.Token()
+	if err != nil {
+		return body{}, invalidBody("is not a JSON object: "+err.Error(), acceptedObject)
 	}
-	if decoder.More() {
-		return body{}, invalidBody("has data after the JSON object", "exactly one JSON object")
-	}
-	if object == nil {
+	if open == nil {
 		return body{}, invalidBody("is JSON null", "a JSON object of field names to values")
 	}
-	if len(object) > maxFields {
-		return body{}, invalidBody(fmt.Sprintf("has %d fields", len(object)), fmt.Sprintf("at most %d fields", maxFields))
+	if open != json.Delim('{') {
+		return body{}, invalidBody(fmt.Sprintf("is not a JSON object: it starts with %v", open), acceptedObject)
 	}
-
-	// Sort the names so that aliases of one field resolve the same way
-	// on every run; encoding/json does not keep the submitted order.
-	names := make([]string, 0, len(object))
-	for name := range object {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 
 	b := body{}
-	for _, name := range names {
-		field := submitted{name: name}
-		switch v := object[name].(type) {
+	seen := make(map[string]bool)
+	for decoder.More() {
+		if len(b.fields) == maxFields {
+			return body{}, invalidBody("has more than "+fmt.Sprint(maxFields)+" fields", fmt.Sprintf("at most %d fields", maxFields))
+		}
+
+		key, err := decoder.Token()
+		if err != nil {
+			return body{}, invalidBody("is not a JSON object: "+err.Error(), acceptedObject)
+		}
+		name, _ := key.(string)
+		var value any
+		if err := decoder.Decode(&value); err != nil {
+			return body{}, invalidBody("is not a JSON object: "+err.Error(), acceptedObject)
+		}
+
+		field := submitted{name: name, repeated: seen[name]}
+		seen[name] = true
+		switch v := value.(type) {
 		case nil:
 		case string:
 			field.value = v
@@ -264,6 +277,13 @@ func readJSON(data []byte, enc encoding.Encoding) (body, *requestError) {
 			field.value, field.jsonType = string(encoded), "object"
 		}
 		b.fields = append(b.fields, field)
+	}
+
+	if _, err := decoder.Token(); err != nil {
+		return body{}, invalidBody("is not a JSON object: "+err.Error(), acceptedObject)
+	}
+	if _, err := decoder.Token(); !errors.Is(err, io.EOF) {
+		return body{}, invalidBody("has data after the JSON object", "exactly one JSON object")
 	}
 	return b, nil
 }
@@ -288,12 +308,14 @@ func joinList(list []any) string {
 	return strings.Join(parts, ", ")
 }
 
-// plainNumber writes a JSON number in exponent form (1e3, 2.5E+6) as plain
-// decimal digits, so the numeric fields read it as the number it is. A
-// number too large for float64 is kept as sent and fails the range check.
+// plainNumber writes a JSON number with a fraction or an exponent (1.200,
+// 1e3, 2.5E+6) as the shortest plain decimal, so the numeric fields read
+// it as the number it is: a JSON 1.200 is unambiguously 1.2, unlike the
+// text "1.200". A number out of float64 range is kept as sent and fails
+// the range check.
 func plainNumber(n json.Number) string {
 	text := n.String()
-	if !strings.ContainsAny(text, "eE") {
+	if !strings.ContainsAny(text, ".eE") {
 		return text
 	}
 	value, err := strconv.ParseFloat(text, 64)

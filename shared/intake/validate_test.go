@@ -208,21 +208,23 @@ func TestParsePotential(t *testing.T) {
 	cases := []struct {
 		in   string
 		want float64
+		// currency is the plan's; empty means USD.
+		currency string
 	}{
-		{"10000", 10000},
-		{"$10,000", 10000},
-		{"10k", 10000},
-		{"10K", 10000},
-		{"€1.5m", 1500000},
-		{"EUR 2500.50", 2500.50},
-		{"2500 USD", 2500},
-		{"£10k-£50k", 10000},
-		{"$10,000 - $20,000", 10000},
-		{"1,234,567.89", 1234567.89},
-		{"10_000", 10000},
+		{"10000", 10000, ""},
+		{"$10,000", 10000, ""},
+		{"10k", 10000, ""},
+		{"10K", 10000, ""},
+		{"€1.5m", 1500000, "EUR"},
+		{"EUR 2500.50", 2500.50, "EUR"},
+		{"2500 USD", 2500, ""},
+		{"£10k-£50k", 10000, "GBP"},
+		{"$10,000 - $20,000", 10000, ""},
+		{"1,234,567.89", 1234567.89, ""},
+		{"10_000", 10000, ""},
 	}
 	for _, c := range cases {
-		got, err := parsePotential(c.in)
+		got, err := parsePotential(c.in, orUSD(c.currency))
 		if err != nil {
 			t.Errorf("parsePotential(%q) error: %v", c.in, err)
 			continue
@@ -235,7 +237,7 @@ func TestParsePotential(t *testing.T) {
 
 func TestParsePotentialRejects(t *testing.T) {
 	for _, in := range []string{"", "abc", "-5", "10,5", "1,00", "1.2.3", "1e5", "12 34", "ten thousand"} {
-		if got, err := parsePotential(in); err == nil {
+		if got, err := parsePotential(in, "USD"); err == nil {
 			t.Errorf("parsePotential(%q) = %v, want an error", in, got)
 		}
 	}
