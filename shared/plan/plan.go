@@ -354,9 +354,9 @@ func (p *Plan) ReferrerKeys(l *lead.Lead) []string {
 }
 
 // ReferrerDomain returns the normalised domain that a lead's Referrer
-// names, or "": a referrer is read as a domain only when it has no spaces
-// and a dot, so "Acme Inc." stays a company name, and a public suffix such
-// as "co.uk" is no domain.
+// names, or "". A referrer is read as a domain only when it has no spaces
+// and a dot, so "Acme Inc." stays a company name. A public suffix such as
+// "co.uk" gives "" because it names no account.
 func ReferrerDomain(referrer string) string {
 	r := strings.TrimSpace(referrer)
 	if r == "" || strings.ContainsAny(r, " \t") || !strings.Contains(strings.TrimSuffix(r, "."), ".") {
