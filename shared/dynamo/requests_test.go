@@ -101,8 +101,9 @@ func TestRequestsPerLead(t *testing.T) {
 		endpoint func(testing.TB) string
 		strategy dynamo.CommitStrategy
 		// want is Snapshot's BatchGetItem plus Commit's writes: one
-		// transaction, or one PutItem per key, one UpdateItem, one PutItem
-		// of the lead and one PutItem per claimed account.
+		// transaction, or one PutItem per key, one UpdateItem per claimed
+		// account, one UpdateItem of the counter and one PutItem of the
+		// lead.
 		want int
 	}{
 		{"minidyn transactional", minidynEndpoint, dynamo.Transactional, 2},
