@@ -184,12 +184,13 @@ func runIntakeEvents(t *testing.T, bootstrap, endpoint string, transactional boo
 		t.Errorf("json-body.json with other content: status %d, want 422 naming Idempotency-Key; body %s", reused.StatusCode, reused.Body)
 	}
 
-	// A form post from a site the plan does not list: 403.
+	// A browser form post from a site the plan does not list: 403, with
+	// a page for the visitor; the advice on site.origins is in the log.
 	foreign := invokeChanged(ctx, t, emulator, "form-urlencoded-base64.json", func(e *events.APIGatewayV2HTTPRequest) {
 		e.Headers["origin"] = "https://elsewhere.example"
 	})
-	if foreign.StatusCode != 403 || !strings.Contains(foreign.Body, "site.origins") {
-		t.Errorf("form post from another site: status %d, want 403 naming site.origins; body %s", foreign.StatusCode, foreign.Body)
+	if foreign.StatusCode != 403 || !strings.Contains(foreign.Body, "cannot be sent from this website") {
+		t.Errorf("form post from another site: status %d, want 403 with the visitor's message; body %s", foreign.StatusCode, foreign.Body)
 	}
 
 	// The thank-you page that the relative thank-you URL points to.

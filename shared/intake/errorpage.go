@@ -3,9 +3,12 @@ package intake
 import (
 	"bytes"
 	_ "embed"
+	"fmt"
 	"html/template"
 	"mime"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -41,12 +44,22 @@ func (h *Handler) reject(req request, style replyStyle, body errorBody, status i
 		return clientError(status, body)
 	}
 
-	page := errorPage{Intro: body.Error + ".", Problems: body.Fields, Back: h.backLink(req.header("referer"))}
+	page := errorPage{Intro: plainQuotes(body.Error) + ".", Back: h.backLink(req.header("referer"))}
 	if body.Accepted != "" {
-		page.Intro = body.Error + ". Expected: " + body.Accepted + "."
+		page.Intro = plainQuotes(body.Error) + ". Expected: " + plainQuotes(body.Accepted) + "."
+	}
+	for _, problem := range body.Fields {
+		page.Problems = append(page.Problems, FieldProblem{
+			Field:    problem.Field,
+			Problem:  plainQuotes(problem.Problem),
+			Accepted: plainQuotes(problem.Accepted),
+		})
 	}
 	if len(page.Problems) > 0 {
 		page.Intro = "Please correct the following and send the form again."
+	}
+	if body.visitor != "" {
+		page = errorPage{Intro: body.visitor, Back: page.Back}
 	}
 
 	var html bytes.Buffer
@@ -75,10 +88,46 @@ func (h *Handler) backLink(referer string) string {
 }
 
 // forbiddenOrigin is the body of a 403 for a request from an origin that
-// the plan does not list.
+// the plan does not list. API Gateway joins repeated headers with commas,
+// so a comma means the request had more than one Origin header, which
+// browsers never send.
 func forbiddenOrigin(origin string) errorBody {
+	const visitor = "This form cannot be sent from this website. Please contact the company another way, and let them know their form is not working."
+	if strings.Contains(origin, ",") {
+		return errorBody{
+			Error:    fmt.Sprintf("the request has more than one Origin header (%s)", origin),
+			Accepted: "exactly one Origin header, as browsers send",
+			visitor:  visitor,
+		}
+	}
 	return errorBody{
 		Error:    "origin " + quoteOrNone(origin) + " is not allowed to post leads",
 		Accepted: "an origin listed in the plan's site.origins; add " + quoteOrNone(origin) + " there to allow the site",
+		visitor:  visitor,
+	}
+}
+
+// plainQuotes rewrites the Go-quoted strings in a message ("\">x") as the
+// text they quote inside typographic quotes, for the HTML page, where
+// html/template escapes the text and Go escapes would only confuse a
+// visitor. Text that is not a valid Go string literal is left as it is.
+func plainQuotes(message string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(message, '"')
+		if i < 0 {
+			b.WriteString(message)
+			return b.String()
+		}
+		b.WriteString(message[:i])
+
+		quoted, err := strconv.QuotedPrefix(message[i:])
+		if err != nil {
+			b.WriteString(message[i:])
+			return b.String()
+		}
+		text, _ := strconv.Unquote(quoted)
+		b.WriteString("“" + text + "”")
+		message = message[i+len(quoted):]
 	}
 }

@@ -41,7 +41,14 @@ func (h *Handler) Handle(ctx context.Context, event events.APIGatewayV2HTTPReque
 	// no preflight, so the check is repeated here. Server-to-server form
 	// tools send no Origin and are allowed.
 	if sent := req.header("origin"); sent != "" && origin == "" {
-		return withCORS(h.reject(req, guessStyle(req), forbiddenOrigin(sent), 403), ""), nil
+		forbidden := forbiddenOrigin(sent)
+		logFrom(ctx).Warn().
+			Str("api_request_id", req.id()).
+			Str("origin", sent).
+			Str("error", forbidden.Error).
+			Str("fix", forbidden.Accepted).
+			Msg("intake: origin not allowed; request rejected")
+		return withCORS(h.reject(req, guessStyle(req), forbidden, 403), ""), nil
 	}
 
 	res := h.post(ctx, req)

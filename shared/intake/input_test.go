@@ -466,7 +466,9 @@ func TestBrowserErrorPage(t *testing.T) {
 		headers  map[string]string
 		status   int
 		contains []string
-		back     string
+		// absent are texts the page must not show.
+		absent []string
+		back   string
 	}{
 		{
 			name:     "invalid fields",
@@ -505,7 +507,16 @@ func TestBrowserErrorPage(t *testing.T) {
 			body:     "company=Acme",
 			headers:  map[string]string{"Origin": "https://evil.example"},
 			status:   403,
-			contains: []string{"https://evil.example", "site.origins"},
+			contains: []string{"This form cannot be sent from this website"},
+			absent:   []string{"site.origins", "evil.example"},
+			back:     `href="/"`,
+		},
+		{
+			name:     "value shown without Go quoting",
+			body:     "email=%22%3E%3Cimg+src%3Dx%3E",
+			status:   400,
+			contains: []string{"“&#34;&gt;&lt;img src=x&gt;”"},
+			absent:   []string{`\&#34;`, "<img"},
 			back:     `href="/"`,
 		},
 	}
@@ -523,6 +534,11 @@ func TestBrowserErrorPage(t *testing.T) {
 			for _, want := range c.contains {
 				if !strings.Contains(res.Body, want) {
 					t.Errorf("page does not contain %q:\n%s", want, res.Body)
+				}
+			}
+			for _, unwanted := range c.absent {
+				if strings.Contains(res.Body, unwanted) {
+					t.Errorf("page contains %q:\n%s", unwanted, res.Body)
 				}
 			}
 			if strings.Contains(res.Body, "<script>") {

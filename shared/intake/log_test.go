@@ -23,10 +23,12 @@ func TestHandleLogsAPIRequestID(t *testing.T) {
 		name    string
 		body    string
 		failing error
+		headers map[string]string
 		message string
 	}{
 		{name: "accepted lead", body: `{"company":"Acme"}`, message: "intake: lead accepted"},
 		{name: "honeypot", body: `{"company":"Acme","website_url_confirm":"x"}`, message: "intake: honeypot filled in; submission dropped"},
+		{name: "forbidden origin", body: `{"company":"Acme"}`, headers: map[string]string{"Origin": "https://evil.example"}, message: "intake: origin not allowed; request rejected"},
 		{name: "store outage", body: `{"company":"Acme"}`, failing: fmt.Errorf("bolt: snapshot: %w", errOutage), message: "intake: lead not accepted"},
 	}
 	for _, c := range cases {
@@ -38,7 +40,7 @@ func TestHandleLogsAPIRequestID(t *testing.T) {
 			var out bytes.Buffer
 			logger := logging.New(&out, "intake").With().Str("request_id", "lambda-request").Logger()
 			ctx := logging.WithContext(context.Background(), logger)
-			if _, err := h.Handle(ctx, postEvent("application/json", c.body, nil)); err != nil {
+			if _, err := h.Handle(ctx, postEvent("application/json", c.body, c.headers)); err != nil {
 				t.Fatalf("Handle returned an error: %v", err)
 			}
 

@@ -40,6 +40,9 @@ type errorBody struct {
 	Error    string         `json:"error"`
 	Accepted string         `json:"accepted,omitempty"`
 	Fields   []FieldProblem `json:"fields,omitempty"`
+	// visitor, when set, replaces the error on the HTML page a browser
+	// gets, because the rest is advice for the site's operator.
+	visitor string
 }
 
 // replyStyle selects the response to a successful submission.

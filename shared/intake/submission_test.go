@@ -312,3 +312,48 @@ func TestJSONNumberDecimals(t *testing.T) {
 		}
 	}
 }
+
+func TestTwoOriginHeadersRejected(t *testing.T) {
+	cases := []struct {
+		name   string
+		origin string
+	}{
+		{"allowed then other", "http://127.0.0.1:3000,http://evil.test"},
+		{"other then allowed", "http://evil.test, https://www.example.com"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newTestHandler(t, newMemoryStore())
+
+			res := handle(t, h, postEvent("application/json", `{"company":"Acme"}`, map[string]string{"Origin": c.origin}))
+			if res.StatusCode != 403 {
+				t.Fatalf("status = %d, want 403; body %s", res.StatusCode, res.Body)
+			}
+			body := decodeError(t, res)
+			if !strings.Contains(body.Error, "more than one Origin header") {
+				t.Errorf("error = %q, want it to say there is more than one Origin header", body.Error)
+			}
+			if strings.Contains(body.Accepted, "add ") {
+				t.Errorf("accepted = %q, want no advice to add the joined origins", body.Accepted)
+			}
+		})
+	}
+}
+
+func TestPlainQuotes(t *testing.T) {
+	cases := []struct {
+		in   string
+		want string
+	}{
+		{`"\">x" is not an email address`, `“">x” is not an email address`},
+		{`has a different value from "email"; both are the lead's email`, `has a different value from “email”; both are the lead's email`},
+		{`no quotes`, `no quotes`},
+		{`an "unterminated quote`, `an "unterminated quote`},
+		{`"a" and "b\u00e9"`, `“a” and “bé”`},
+	}
+	for _, c := range cases {
+		if got := plainQuotes(c.in); got != c.want {
+			t.Errorf("plainQuotes(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
