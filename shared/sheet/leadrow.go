@@ -49,7 +49,7 @@ func LeadRow(rec store.Record, loc *time.Location) Row {
 		HeaderSplit:         cellText(SplitText(d.Split)),
 		HeaderEscalation:    cellText(EscalationText(d.Escalation)),
 		HeaderSubmissionID:  cellText(l.SourceSubmissionID),
-		HeaderDetails:       cellText(DetailsText(l.Attributes)),
+		HeaderDetails:       cellText(leadDetails(l.Form, l.Attributes)),
 	}
 	if l.Employees > 0 {
 		row[HeaderEmployees] = l.Employees
@@ -106,6 +106,21 @@ func EscalationText(escalation *routing.Escalation) string {
 	default:
 		return reason + " (to " + to + ")"
 	}
+}
+
+// leadDetails returns the Details text of a lead: "form: NAME" first when
+// the lead names its form, because the Leads tab has no Form column, and
+// then DetailsText of the attributes.
+func leadDetails(form string, attributes map[string]string) string {
+	details := DetailsText(attributes)
+	form = oneLine(form)
+	if form == "" {
+		return details
+	}
+	if details == "" {
+		return "form: " + form
+	}
+	return "form: " + form + "\n" + details
 }
 
 // DetailsText returns a lead's extra attributes as "key: value" lines,

@@ -162,6 +162,32 @@ func TestLeadRowWithoutExtrasIsBlank(t *testing.T) {
 	}
 }
 
+func TestLeadRowDetailsForm(t *testing.T) {
+	cases := []struct {
+		name       string
+		form       string
+		attributes map[string]string
+		want       string
+	}{
+		{"form and attributes", "Contact us", map[string]string{"utm_campaign": "spring"}, "form: Contact us\nutm_campaign: spring"},
+		{"form alone", "Contact us", nil, "form: Contact us"},
+		{"form on two lines", "Contact\nus", nil, "form: Contact us"},
+		{"blank form", "  ", map[string]string{"utm_campaign": "spring"}, "utm_campaign: spring"},
+		{"no form", "", map[string]string{"utm_campaign": "spring"}, "utm_campaign: spring"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := sampleRecord()
+			rec.Lead.Form = tc.form
+			rec.Lead.Attributes = tc.attributes
+
+			if got := LeadRow(rec, nil)[HeaderDetails]; got != tc.want {
+				t.Errorf("Details = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestLeadRowCutsLongDetails(t *testing.T) {
 	rec := sampleRecord()
 	rec.Lead.Attributes = map[string]string{}
