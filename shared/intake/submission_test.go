@@ -357,3 +357,34 @@ func TestPlainQuotes(t *testing.T) {
 		}
 	}
 }
+
+func TestHandlerTakesPlanCurrency(t *testing.T) {
+	eurPlan := parseTestPlan(t)
+	eurPlan.Currency = "EUR"
+	cases := []struct {
+		name   string
+		deps   Deps
+		budget string
+		status int
+	}{
+		{"EUR plan, euros", Deps{Plan: eurPlan}, "€5k", 202},
+		{"EUR plan, dollars", Deps{Plan: eurPlan}, "$5k", 400},
+		{"explicit currency over the plan", Deps{Plan: eurPlan, Currency: "GBP"}, "£5k", 202},
+		{"no plan, USD default", Deps{Reps: []string{"rep-a"}, ThankYouURL: "/thanks"}, "$5k", 202},
+		{"no plan, yen", Deps{Reps: []string{"rep-a"}, ThankYouURL: "/thanks"}, "1m JPY", 400},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.deps.Router, c.deps.Store = twoReps{}, newMemoryStore()
+			h, err := New(c.deps)
+			if err != nil {
+				t.Fatalf("New: %v", err)
+			}
+
+			res := handle(t, h, postEvent("application/json", `{"company":"Acme","budget":"`+c.budget+`"}`, nil))
+			if res.StatusCode != c.status {
+				t.Errorf("status = %d, want %d; body %s", res.StatusCode, c.status, res.Body)
+			}
+		})
+	}
+}
