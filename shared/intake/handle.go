@@ -94,6 +94,9 @@ func (h *Handler) post(ctx context.Context, req request) events.APIGatewayV2HTTP
 	// A bot filled in the hidden field: respond as for a lead, keep nothing.
 	// The engine routes the lead on an empty state, so a revealed owner,
 	// zone and rule look like a real lead's. The store is not read.
+	// NOTE: a repeat of the same honeypot submission gets a new lead id and
+	// no duplicate flag, unlike a real lead's repeat, so a bot that submits
+	// twice can still tell; matching that would mean storing its keys.
 	if sub.honeypot {
 		logFrom(ctx).Info().Str("api_request_id", req.id()).Msg("intake: honeypot filled in; submission dropped")
 		decision := h.deps.Router.Route(&l, emptyState(), now)
