@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -212,58 +211,8 @@ func runIntakeEvents(t *testing.T, bootstrap, endpoint string, transactional boo
 		t.Errorf("outbox holds %d leads, want 3 (the duplicate and the invalid submission add none)", len(pending))
 	}
 
-	checkLogs(t, emulator)
+	emulator.CheckInvocationLogs(t, "intake", "intake ready", "ada@example-analytics.com", "7946 0958")
 }
-
-// checkLogs checks that every line the function logged while it served an
-// invocation carries that invocation's Lambda request id, and that no line
-// has contact details in clear.
-func checkLogs(t *testing.T, emulator *testenv.Emulator) {
-	output := emulator.Output()
-	invocations := map[string]bool{}
-	for _, report := range emulator.Reports() {
-		invocations[report.RequestID] = true
-	}
-
-	tagged := 0
-	for _, line := range strings.Split(output, "\n") {
-		var fields struct {
-			Service string `json:"service"`
-			Message string `json:"message"`
-		}
-		if json.Unmarshal([]byte(line), &fields) != nil || fields.Service != "intake" {
-			continue
-		}
-		if fields.Message == "intake ready" {
-			// Logged during init, before any invocation.
-			continue
-		}
-
-		// The handler logs the API Gateway request id as api_request_id, so
-		// request_id must appear once and hold the Lambda request id.
-		matches := requestIDField.FindAllStringSubmatch(line, -1)
-		if len(matches) != 1 {
-			t.Errorf("log line carries request_id %d times, want once: %s", len(matches), line)
-			continue
-		}
-		if !invocations[matches[0][1]] {
-			t.Errorf("log line's request_id %q is no Lambda request id: %s", matches[0][1], line)
-			continue
-		}
-		tagged++
-	}
-	if tagged == 0 {
-		t.Errorf("the function logged no line during an invocation; output:\n%s", output)
-	}
-
-	for _, contact := range []string{"ada@example-analytics.com", "7946 0958"} {
-		if strings.Contains(output, contact) {
-			t.Errorf("the function's output contains %q in clear", contact)
-		}
-	}
-}
-
-var requestIDField = regexp.MustCompile(`"request_id":"([^"]*)"`)
 
 // invokeEvent sends one sample event from events/intake to the function.
 func invokeEvent(ctx context.Context, t *testing.T, emulator *testenv.Emulator, name string) events.APIGatewayV2HTTPResponse {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -206,7 +205,7 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	}
 
 	t.Logf("Sheets requests in all: %d (%d writes)", fake.Count(), fake.Count(fakesheets.Writes...))
-	checkLogs(t, emulator)
+	emulator.CheckInvocationLogs(t, "sheetwriter", "sheetwriter ready", "@example-analytics.com", "7946 0958")
 }
 
 // commitLead stores a routed lead through the real dynamo store, so it
@@ -423,50 +422,4 @@ func describe(requests []fakesheets.Request) string {
 		parts = append(parts, fmt.Sprintf("%s (%d)", part, r.Status))
 	}
 	return fmt.Sprintf("%d requests: %s", len(requests), strings.Join(parts, ", "))
-}
-
-var requestIDField = regexp.MustCompile(`"request_id":"([^"]*)"`)
-
-// checkLogs checks that every line the function logged during an
-// invocation carries that invocation's Lambda request id once, and that no
-// line has contact details in clear.
-func checkLogs(t *testing.T, emulator *testenv.Emulator) {
-	t.Helper()
-
-	output := emulator.Output()
-	invocations := map[string]bool{}
-	for _, report := range emulator.Reports() {
-		invocations[report.RequestID] = true
-	}
-
-	tagged := 0
-	for _, line := range strings.Split(output, "\n") {
-		var fields struct {
-			Service string `json:"service"`
-			Message string `json:"message"`
-		}
-		if json.Unmarshal([]byte(line), &fields) != nil || fields.Service != "sheetwriter" {
-			continue
-		}
-		if fields.Message == "sheetwriter ready" {
-			// Logged during init, before any invocation.
-			continue
-		}
-
-		matches := requestIDField.FindAllStringSubmatch(line, -1)
-		if len(matches) != 1 || !invocations[matches[0][1]] {
-			t.Errorf("log line does not carry one Lambda request id: %s", line)
-			continue
-		}
-		tagged++
-	}
-	if tagged == 0 {
-		t.Errorf("the function logged no line during an invocation; output:\n%s", output)
-	}
-
-	for _, contact := range []string{"@example-analytics.com", "7946 0958"} {
-		if strings.Contains(output, contact) {
-			t.Errorf("the function's output contains %q in clear", contact)
-		}
-	}
 }
