@@ -15,7 +15,7 @@ const (
 	ZoneFallback      Zone = "fallback"
 )
 
-// Decision is the engine's answer for one lead.
+// Decision is the routing result for one lead: its owner and why.
 type Decision struct {
 	// Owner is the rep id who owns the lead.
 	Owner string
@@ -52,7 +52,7 @@ type Split struct {
 	CloserShare     float64 `json:"closer_share"`
 }
 
-// Escalation asks a manager to look at a lead.
+// Escalation is a request for a manager to review a lead.
 type Escalation struct {
 	// To is the escalation contact from the plan (an email address).
 	To     string `json:"to"`
@@ -68,7 +68,7 @@ type Reservation struct {
 	Limit int    `json:"limit"`
 }
 
-// State is what the engine knows about the team when it routes one lead.
+// State is the team data the engine reads when it routes one lead.
 // The caller loads it from the store; the engine never changes it.
 type State struct {
 	// Active maps a rep id to the number of active opportunities.

@@ -122,7 +122,7 @@ type Query struct {
 	Now time.Time
 }
 
-// Snapshot is the answer to a Query.
+// Snapshot is the result of a Query.
 type Snapshot struct {
 	// Duplicate is the stored lead that holds one of the query's
 	// idempotency keys, or nil.
@@ -140,7 +140,7 @@ type Owner struct {
 	Customer bool
 	// Since is when the ownership was set or claimed.
 	Since time.Time
-	// Reason says where ownership came from ("customer", "open opportunity",
+	// Reason names where ownership came from ("customer", "open opportunity",
 	// "first touch", "sheet", "state import").
 	Reason string
 }
